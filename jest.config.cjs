@@ -9,6 +9,7 @@ const workspace = {
   db: 'libs/db',
   redis: 'libs/redis',
   telemetry: 'libs/telemetry',
+  runtime: 'libs/runtime',
   gateway: 'services/gateway',
   scheduler: 'services/scheduler',
   'snapshot-builder': 'services/snapshot-builder',
@@ -16,6 +17,7 @@ const workspace = {
   harness: 'test/harness',
   'upstream-sim': 'test/upstream-sim',
   bench: 'test/bench',
+  e2e: 'test/e2e',
 };
 const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 for (const [name, dir] of Object.entries(workspace)) {

@@ -26,3 +26,12 @@ export { Counter, Gauge, Histogram, Summary } from 'prom-client';
 export type { Registry } from 'prom-client';
 export { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 export type { Context, Span, TextMapGetter, TextMapSetter, Tracer } from '@opentelemetry/api';
+
+export { runService } from './run-service.js';
+export type {
+  RunServiceOptions,
+  RunningService,
+  ServiceContext,
+  ServiceParts,
+  ServiceRuntimeConfig,
+} from './run-service.js';

@@ -1,1 +1,2 @@
-export const packageName = '@switchyard/e2e';
+export { spawnService } from './spawn-service.js';
+export type { ServiceProcess, ServiceName } from './spawn-service.js';
