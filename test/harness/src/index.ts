@@ -1,1 +1,15 @@
-export const packageName = '@switchyard/harness';
+export { startHarness } from './start-harness.js';
+export type { Harness, HarnessOptions } from './start-harness.js';
+export { startNats } from './start-nats.js';
+export type { NatsServer, NatsServerOptions } from './start-nats.js';
+export { startRedis } from './start-redis.js';
+export type { RedisServer, RedisServerOptions } from './start-redis.js';
+export { startPostgres } from './start-postgres.js';
+export type { PostgresServer, PostgresServerOptions } from './start-postgres.js';
+export { createDatabase, dropDatabase, databaseUrl, randomDatabaseName } from './database-admin.js';
+export type { CreateDatabaseOptions } from './database-admin.js';
+export { createMigratedDatabase, TEMPLATE_DATABASE } from './template-database.js';
+export { SHARED_POSTGRES_ENV, sharedPostgresUrl } from './shared-postgres.js';
+export { freePort } from './free-port.js';
+export { sweepStaleServers } from './server-records.js';
+export { HarnessError, HarnessErrorCode } from './harness-error.js';
