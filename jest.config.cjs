@@ -39,8 +39,8 @@ module.exports = {
     ],
   },
   moduleNameMapper,
-  globalSetup: '<rootDir>/test/harness/jest-global-setup.cjs',
-  globalTeardown: '<rootDir>/test/harness/jest-global-teardown.cjs',
+  globalSetup: '<rootDir>/test/harness/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/test/harness/jest-global-teardown.ts',
   testTimeout: 60000,
   maxWorkers: 2,
 };
