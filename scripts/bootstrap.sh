@@ -10,4 +10,7 @@ if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm --version 2>/dev/null)" != 10
   mkdir -p "$ROOT/.local/tools"
   npm install --silent --no-audit --no-fund --prefix "$ROOT/.local/tools" "pnpm@$PNPM_VERSION" >&2
 fi
-(cd "$ROOT" && pnpm install --frozen-lockfile --prefer-offline --reporter=silent >&2)
+# Quiet when all is in place; on a failure, run again with the reporter on so the error shows.
+if ! (cd "$ROOT" && pnpm install --frozen-lockfile --prefer-offline --reporter=silent >&2); then
+  (cd "$ROOT" && pnpm install --frozen-lockfile --prefer-offline >&2)
+fi
