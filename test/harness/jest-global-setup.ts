@@ -4,7 +4,12 @@
 // variable is already set (a cluster of your own, e.g. the dev stack's), it is used as it is.
 // jest loads this file without its module mapping, so it uses the harness's built output
 // (`tsc -b`, which the test command runs before jest) rather than a second copy of the code.
-import { SHARED_POSTGRES_ENV, startPostgres, sweepStaleServers, type PostgresServer } from './dist/index.js';
+import {
+  SHARED_POSTGRES_ENV,
+  startPostgres,
+  sweepStaleServers,
+  type PostgresServer,
+} from './dist/index.js';
 
 declare global {
   var __switchyardSharedPostgres: PostgresServer | undefined;

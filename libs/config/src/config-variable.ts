@@ -19,7 +19,7 @@ export interface ComputedDefault {
 export type VariableOptions = Presence & {
   /** UPPER_SNAKE environment variable name. */
   readonly name: string;
-  /** One sentence for docs/configuration.md. */
+  /** One sentence for the README configuration tables. */
   readonly description: string;
   /** Never echo the value in an error message (tokens, keys, URLs that may hold passwords). */
   readonly secret?: boolean;

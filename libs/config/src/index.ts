@@ -24,7 +24,13 @@ export type { MigrateConfig } from './migrate-config.js';
 
 export { CONFIG_SECTIONS, configVariables } from './config-variables.js';
 export type { ConfigSection, ConfigVariableDoc } from './config-variables.js';
-export { renderConfigMarkdown } from './render-config-markdown.js';
+export {
+  CONFIG_SECTION_BEGIN,
+  CONFIG_SECTION_END,
+  readConfigSection,
+  renderConfigMarkdown,
+  replaceConfigSection,
+} from './render-config-markdown.js';
 
 // Building blocks, for a process that needs its own validated variables (e.g. a test tool).
 export { defineVariable, INVALID } from './config-variable.js';

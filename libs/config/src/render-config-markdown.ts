@@ -1,11 +1,12 @@
 import type { ConfigSection, ConfigVariableDoc } from './config-variables.js';
 import { CONFIG_SECTIONS, configVariables } from './config-variables.js';
 
-const INTRO = `# Configuration
+/** The README's configuration section sits between these two lines. */
+export const CONFIG_SECTION_BEGIN =
+  '<!-- config:begin — generated from libs/config by `node libs/config/dist/render-docs.js README.md`; edit the variables there: a test fails when the two differ -->';
+export const CONFIG_SECTION_END = '<!-- config:end -->';
 
-<!-- Generated from libs/config by \`node libs/config/dist/render-docs.js > docs/configuration.md\`. Edit the variables there, not this file: a test fails when the two differ. -->
-
-Every service reads its settings from environment variables once, at start-up, through
+const INTRO = `Every service reads its settings from environment variables once, at start-up, through
 \`@switchyard/config\`; nothing else reads \`process.env\`. A missing or invalid value stops
 start-up with a \`ConfigError\` that names every offending variable and why.
 
@@ -42,14 +43,33 @@ function renderTable(header: readonly string[], rows: readonly (readonly string[
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** The markdown of docs/configuration.md: one table of variables per service. */
+/** The README's configuration reference: one table of variables per service. */
 export function renderConfigMarkdown(): string {
   const sections = CONFIG_SECTIONS.map((section) => {
     const rows = configVariables
       .filter((v) => v.service === section)
       .map((v) => [`\`${v.name}\``, defaultCell(v), escapeCell(v.description)]);
     const table = renderTable(['Variable', 'Default', 'Description'], rows);
-    return `## ${section}\n\n${SECTION_INTROS[section]}\n\n${table}\n`;
+    return `### ${section}\n\n${SECTION_INTROS[section]}\n\n${table}\n`;
   });
   return [INTRO, ...sections].join('\n');
+}
+
+/** `readme` with the text between the configuration markers replaced by the current tables. */
+export function replaceConfigSection(readme: string): string {
+  const begin = readme.indexOf(CONFIG_SECTION_BEGIN);
+  const end = readme.indexOf(CONFIG_SECTION_END);
+  if (begin < 0 || end < begin) {
+    throw new Error('the README has no configuration markers (config:begin / config:end)');
+  }
+  const head = readme.slice(0, begin + CONFIG_SECTION_BEGIN.length);
+  return `${head}\n\n${renderConfigMarkdown()}\n${readme.slice(end)}`;
+}
+
+/** The text between the configuration markers, as the README holds it now. */
+export function readConfigSection(readme: string): string {
+  const begin = readme.indexOf(CONFIG_SECTION_BEGIN);
+  const end = readme.indexOf(CONFIG_SECTION_END);
+  if (begin < 0 || end < begin) return '';
+  return readme.slice(begin + CONFIG_SECTION_BEGIN.length, end).trim() + '\n';
 }

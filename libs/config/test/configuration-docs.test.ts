@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_SECTIONS, configVariables, renderConfigMarkdown } from '@switchyard/config';
+import {
+  CONFIG_SECTIONS,
+  configVariables,
+  readConfigSection,
+  renderConfigMarkdown,
+} from '@switchyard/config';
 
 describe('configVariables', () => {
   it('documents every variable with a description and either a default or a required flag', () => {
@@ -40,13 +45,10 @@ describe('configVariables', () => {
   });
 });
 
-describe('docs/configuration.md', () => {
-  it('is exactly what renderConfigMarkdown() produces (regenerate with render-docs.js)', () => {
-    const docs = readFileSync(
-      join(__dirname, '..', '..', '..', 'docs', 'configuration.md'),
-      'utf8',
-    );
-    expect(docs).toBe(renderConfigMarkdown());
+describe('the README configuration section', () => {
+  it('is exactly what renderConfigMarkdown() produces (regenerate with render-docs.js README.md)', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    expect(readConfigSection(readme)).toBe(renderConfigMarkdown());
   });
 
   it('has one table row per documented variable', () => {

@@ -1,5 +1,5 @@
 import { connectBus, type Bus } from '@switchyard/bus';
-import { createDb, type Db } from '@switchyard/db';
+import { createDb, migrateToLatest, type Db } from '@switchyard/db';
 import { closeRedis, createRedis, type Redis } from '@switchyard/redis';
 import type { Logger, ServiceParts } from '@switchyard/telemetry';
 
@@ -11,6 +11,11 @@ export interface InfrastructureOptions {
   readonly redisUrl: string;
   readonly databaseUrl: string;
   readonly logger: Logger;
+  /**
+   * Apply pending Postgres migrations before serving (default true). Safe with many replicas
+   * starting at once: the migrator holds a Postgres advisory lock and skips applied steps.
+   */
+  readonly migrate?: boolean;
 }
 
 /** A service's connections, with the readiness checks and shutdown steps that go with them. */
@@ -38,6 +43,10 @@ export async function connectInfrastructure(opts: InfrastructureOptions): Promis
     logger: opts.logger.child({ component: 'redis' }),
   });
   const db = createDb({ url: opts.databaseUrl });
+  if (opts.migrate ?? true) {
+    const { applied } = await migrateToLatest(db.db);
+    if (applied.length > 0) opts.logger.info('migrations applied', { applied });
+  }
   return {
     bus,
     redis,
