@@ -6,6 +6,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/bootstrap.sh"
 bash "$ROOT/deploy/local/ensure-binaries.sh"
+bash "$ROOT/deploy/local/ensure-chromium.sh"
 cd "$ROOT"
 echo "== type check" >&2
 pnpm exec tsc -p tsconfig.check.json

@@ -40,6 +40,7 @@ export type { AccountPatch, AccountRecord, NewAccount } from './repositories/acc
 export { setAccountGroups } from './repositories/account-groups.js';
 export type { AccountGroupLink } from './repositories/account-groups.js';
 export { toDomainAccount } from './repositories/domain-account.js';
+export { loadAllBuckets, loadBucketAccounts } from './repositories/bucket-accounts.js';
 export {
   createApiKey,
   deleteApiKey,
@@ -51,6 +52,24 @@ export {
 export type { ApiKeyRecord, NewApiKey } from './repositories/api-keys.js';
 export { OPS_METRICS_CONFLICT_TARGET, upsertOpsMetrics } from './repositories/ops-metrics.js';
 export type { OpsMetricsRow } from './repositories/ops-metrics.js';
+export {
+  deleteOpsMetricsBefore,
+  deleteRequestLogsBefore,
+  earliestOpsMetricsBucket,
+  latestOpsMetricsBucket,
+  selectOpsMetrics,
+} from './repositories/ops-metrics-queries.js';
+export type { OpsMetricsRecord, OpsMetricsSlice } from './repositories/ops-metrics-queries.js';
+export { insertUsageLogs } from './repositories/usage-logs.js';
+export type { UsageLogInsert } from './repositories/usage-logs.js';
+export { insertOpsErrorLogs } from './repositories/ops-error-logs.js';
+export type { OpsErrorLogInsert } from './repositories/ops-error-logs.js';
+export {
+  earliestRequestLogAt,
+  loadErrorSlices,
+  loadUsageSlices,
+} from './repositories/request-log-slices.js';
+export type { ErrorSlice, TimeRange, UsageSlice } from './repositories/request-log-slices.js';
 export { inTransaction } from './repositories/in-transaction.js';
 
 export { createCredentialCipher } from './secrets/credential-cipher.js';
@@ -63,3 +82,9 @@ export {
 export type { CredentialDecryptCode } from './secrets/credential-errors.js';
 export { DEFAULT_API_KEY_PREFIX, generateApiKey, hashApiKey } from './secrets/api-key.js';
 export type { GeneratedApiKey } from './secrets/api-key.js';
+export {
+  PersistStateOutcome,
+  persistAccountState,
+  recordAccountsLastUsed,
+} from './repositories/account-state.js';
+export { loadAccountsById } from './repositories/accounts-by-id.js';

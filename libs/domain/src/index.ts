@@ -23,3 +23,5 @@ export {
   bucketsForAccount,
 } from './bucket-membership.js';
 export { bucketForRequest, schedulingModeFor } from './request-bucket.js';
+export { ACCOUNT_STATE_FIELDS, applyAccountState, isNewerState } from './apply-account-state.js';
+export type { AccountStateField, AccountStatePatch } from './apply-account-state.js';

@@ -45,6 +45,7 @@ export function defineScripts<D extends Record<string, ScriptSpec<unknown>>>(
     if (typeof commands[command] !== 'function') {
       // No numberOfKeys: we pass the count ourselves so 'variadic' scripts work too.
       redis.defineCommand(command, { lua: spec.lua, readOnly: spec.readOnly ?? false });
+      keepOutOfPendingPipelines(redis, command);
     }
     const parse = spec.parse;
     const expected = spec.keys;
@@ -57,4 +58,20 @@ export function defineScripts<D extends Record<string, ScriptSpec<unknown>>>(
     };
   }
   return out as ScriptFns<D>;
+}
+
+/**
+ * Keeps a script command out of auto-pipelining. An auto-pipeline opened before the command was
+ * defined lacks it, and ioredis 5.11 then crashes the process with "results[i] is not iterable"
+ * (redis/ioredis#1931, fixed in later releases); scripts defined lazily — on first use, while
+ * other commands are in flight — hit exactly that, and such a pipeline can stay pending for as
+ * long as the one before it waits for its replies, so no time window is safe. Scripts are
+ * still sent at once, each in its own write, just not batched with their neighbours.
+ */
+function keepOutOfPendingPipelines(redis: Redis, command: string): void {
+  const options = redis.options;
+  options.autoPipeliningIgnoredCommands = [
+    ...(options.autoPipeliningIgnoredCommands ?? []),
+    command,
+  ];
 }

@@ -14,3 +14,29 @@ export {
   ScriptArgumentError,
 } from './redis-errors.js';
 export type { Redis } from 'ioredis';
+export { SnapshotStore } from './snapshot-store.js';
+export type {
+  BucketSnapshot,
+  SnapshotStoreOptions,
+  SnapshotWriteOptions,
+  SnapshotWriteResult,
+} from './snapshot-store.js';
+export {
+  digestKeyPart,
+  responseBindingKey,
+  safeKeyPart,
+  selectMarkerKey,
+  sessionBindingKey,
+} from './binding-keys.js';
+export { createSlotClient } from './slot-client.js';
+export type { HeldSlot, SlotClient, SlotClientOptions, WaitEntry } from './slot-client.js';
+export { bindResponse, readResponseBinding, readSessionBinding } from './response-binding.js';
+export type { ResponseBinding } from './response-binding.js';
+export { AccountRecordStore } from './account-record-store.js';
+export {
+  ACCOUNT_FORMAT,
+  decodeAccount,
+  decodeAccountList,
+  encodeAccount,
+  encodeAccountList,
+} from './account-codec.js';

@@ -24,7 +24,7 @@ export interface OpsMetricsTable {
   group_id: Nullable<number>;
   success_count: WithDefault<number>;
   error_count_total: WithDefault<number>;
-  /** Errors that count against the SLA (excludes client-owned and business-limited ones). */
+  /** Errors that count against the SLA: client status >= 400 and not business-limited. */
   error_count_sla: WithDefault<number>;
   business_limited_count: WithDefault<number>;
   upstream_error_count_excl_429_529: WithDefault<number>;

@@ -1,0 +1,144 @@
+import { startNats } from '@switchyard/harness';
+import type { NatsServer } from '@switchyard/harness';
+import {
+  connectBus,
+  consumeBatchStream,
+  ensureConsumer,
+  ensureStream,
+  publishDurable,
+} from '@switchyard/bus';
+import type { BatchItem, Bus, ConsumerHandle, RawMessage } from '@switchyard/bus';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import { z } from 'zod';
+import { gate, waitFor } from './wait-for.js';
+
+const Usage = z.object({ requestId: z.string(), tokens: z.number() });
+type Usage = z.infer<typeof Usage>;
+
+let server: NatsServer;
+let bus: Bus;
+let jsm: JetStreamManager;
+let n = 0;
+let stream: string;
+let subject: string;
+const running: ConsumerHandle[] = [];
+
+beforeAll(async () => {
+  server = await startNats();
+  bus = await connectBus({ servers: server.url, name: 'batch-stream-test' });
+  jsm = await bus.jsm();
+});
+afterAll(async () => {
+  await bus.close();
+  await server.stop();
+});
+beforeEach(async () => {
+  n++;
+  stream = `BATCH_STREAM_${n}`;
+  subject = `test.bs${n}.usage`;
+  await ensureStream(jsm, { name: stream, subjects: [`test.bs${n}.>`] });
+  await ensureConsumer(jsm, stream, { durableName: 'writer', ackWaitMs: 30_000 });
+});
+afterEach(async () => {
+  for (const h of running.splice(0)) await h.stop();
+});
+
+async function publish(count: number, from = 0): Promise<void> {
+  for (let i = from; i < from + count; i++) {
+    await publishDurable(bus.js(), subject, { requestId: `r${i}`, tokens: i }, { msgId: `r${i}` });
+  }
+}
+
+async function pending() {
+  const info = await jsm.consumers.info(stream, 'writer');
+  return info.num_ack_pending + info.num_pending;
+}
+
+/** Acks are sent without waiting for the server: poll until none is outstanding. */
+async function allAcked(): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while ((await pending()) !== 0) {
+    if (Date.now() > deadline) throw new Error(`still unacked: ${await pending()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('consumeBatchStream', () => {
+  it('cuts batches by size and hands over a partial batch after maxWaitMs', async () => {
+    const batches: string[][] = [];
+    running.push(
+      await consumeBatchStream(bus.js(), stream, 'writer', {
+        schema: Usage,
+        batchSize: 10,
+        maxWaitMs: 50,
+        handler: async (items: BatchItem<Usage>[]) => {
+          batches.push(items.map((i) => i.value.requestId));
+        },
+      }),
+    );
+    await publish(23);
+    await waitFor('23 events handled', () => batches.flat().length === 23);
+    expect(batches.every((b) => b.length <= 10)).toBe(true);
+    expect(new Set(batches.flat()).size).toBe(23);
+    await allAcked();
+  });
+
+  it('acks only after the handler resolved, and redelivers a batch whose handler threw', async () => {
+    const release = gate();
+    let attempts = 0;
+    const stored = new Set<string>();
+    const handle = await consumeBatchStream(bus.js(), stream, 'writer', {
+      schema: Usage,
+      batchSize: 5,
+      maxWaitMs: 20,
+      nakDelayMs: 50,
+      maxInFlight: 1,
+      handler: async (items: BatchItem<Usage>[]) => {
+        attempts++;
+        if (attempts === 1) {
+          await release.promise;
+          throw new Error('database down');
+        }
+        for (const item of items) stored.add(item.value.requestId);
+      },
+    });
+    running.push(handle);
+    await publish(5);
+    await waitFor('first attempt running', () => attempts === 1);
+    // In the handler, not acked yet.
+    expect(await pending()).toBe(5);
+    release.open();
+    await waitFor('redelivered and stored', () => stored.size === 5);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(handle.stats().failed).toBe(5);
+  });
+
+  it('parks malformed messages and keeps going; stop() finishes the batches in hand', async () => {
+    const parked: RawMessage[] = [];
+    const slow = gate();
+    const seen: string[] = [];
+    const handle = await consumeBatchStream(bus.js(), stream, 'writer', {
+      schema: Usage,
+      batchSize: 100,
+      maxWaitMs: 20,
+      onMalformed: (raw) => {
+        parked.push(raw);
+      },
+      handler: async (items: BatchItem<Usage>[]) => {
+        await slow.promise;
+        seen.push(...items.map((i) => i.value.requestId));
+      },
+    });
+    await bus.js().publish(subject, new TextEncoder().encode('not json'), { msgID: 'bad' });
+    await publish(3);
+    await waitFor('malformed parked', () => parked.length === 1);
+    expect(new TextDecoder().decode(parked[0]!.data)).toBe('not json');
+    await new Promise((r) => setTimeout(r, 100));
+    const stopping = handle.stop();
+    slow.open();
+    await stopping;
+    expect(seen).toEqual(['r0', 'r1', 'r2']);
+    expect(handle.stats()).toEqual({ acked: 3, failed: 0, malformed: 1 });
+    await allAcked();
+  });
+});
