@@ -41,7 +41,31 @@ export { consume } from './consume.js';
 export type { ConsumeOptions, ConsumeStats, ConsumerHandle } from './consume.js';
 export { consumeBatches } from './consume-batches.js';
 export type { ConsumeBatchesOptions, BatchItem } from './consume-batches.js';
+export { consumeBatchStream } from './consume-batch-stream.js';
+export type { ConsumeBatchStreamOptions } from './consume-batch-stream.js';
 export type { MessageMeta } from './message-meta.js';
 export type { OnMalformed } from './park-malformed.js';
 export { headersWithTrace, traceContextFromHeaders, injectTrace } from './trace-headers.js';
 export type { HeaderValues } from './trace-headers.js';
+export { AccountEventPublisher } from './account-event-publisher.js';
+export type {
+  AccountEventFallback,
+  AccountEventInput,
+  AccountEventOutcome,
+  AccountEventPublisherOptions,
+} from './account-event-publisher.js';
+export { accountEventFallback } from './account-event-fallback.js';
+export type { AccountEventFallbackOptions } from './account-event-fallback.js';
+export {
+  ACCOUNT_EVENTS_MAX_AGE_MS,
+  ensureAccountEventsStream,
+} from './ensure-account-events-stream.js';
+export { LastUsedBatcher } from './last-used-batcher.js';
+export type { LastUsedBatcherOptions } from './last-used-batcher.js';
+export {
+  SCHEDULER_QUEUE,
+  createSchedulerClient,
+  schedulerMetricsSubject,
+  schedulerReplicaToken,
+} from './scheduler-client.js';
+export type { SchedulerClient, SchedulerClientOptions, SelectOptions } from './scheduler-client.js';

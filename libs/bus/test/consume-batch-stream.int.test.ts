@@ -56,7 +56,7 @@ async function pending() {
 
 /** Acks are sent without waiting for the server: poll until none is outstanding. */
 async function allAcked(): Promise<void> {
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 15_000;
   while ((await pending()) !== 0) {
     if (Date.now() > deadline) throw new Error(`still unacked: ${await pending()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -2,6 +2,7 @@ import type { CommonConfig } from './common-config.js';
 import { commonVariables, httpPortVariable } from './common-config.js';
 import type { Env } from './env.js';
 import { loadVariables } from './load-variables.js';
+import { errorRulesVar, type UpstreamErrorRule } from './upstream-error-rules.js';
 import { base64KeyVar, durationMsVar, intVar, stringVar, urlVar } from './variable-kinds.js';
 
 /** One URL per upstream platform. */
@@ -32,6 +33,11 @@ export interface GatewayConfig extends CommonConfig {
   readonly rateLimitFallbackCooldownSeconds: number;
   /** Upper bound of a rate-limit cool-down taken from upstream headers (`RATE_LIMIT_MAX_COOLDOWN_SECONDS`). */
   readonly rateLimitMaxCooldownSeconds: number;
+  /**
+   * Operator rules turning upstream errors (status + body keywords) into minutes of
+   * temp-unschedulable, checked before the built-in rules (`UPSTREAM_ERROR_RULES`).
+   */
+  readonly upstreamErrorRules: readonly UpstreamErrorRule[];
   /** Time allowed to connect to an upstream (`UPSTREAM_CONNECT_TIMEOUT_MS`). */
   readonly upstreamConnectTimeoutMs: number;
   /** Time allowed until the first response byte from an upstream (`UPSTREAM_FIRST_BYTE_TIMEOUT_MS`). */
@@ -113,6 +119,12 @@ export const gatewayVariables = {
       'Upper bound of a rate-limit cool-down read from upstream reset headers, so a wrong header cannot park an account for days.',
     default: '7200',
     min: 1,
+  }),
+  upstreamErrorRules: errorRulesVar({
+    name: 'UPSTREAM_ERROR_RULES',
+    description:
+      'Operator rules checked before the built-in upstream error rules: a JSON list of `{statusCodes, keywords, minutes, name?}` (README, "Upstream errors and account state").',
+    default: '[]',
   }),
   upstreamConnectTimeoutMs: durationMsVar({
     name: 'UPSTREAM_CONNECT_TIMEOUT_MS',

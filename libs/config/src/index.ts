@@ -6,6 +6,8 @@ export { LOG_LEVELS, TRACES_EXPORTERS, commonVariables } from './common-config.j
 export type { CommonConfig, LogLevel, TracesExporter } from './common-config.js';
 export { gatewayVariables, loadGatewayConfig } from './gateway-config.js';
 export type { GatewayConfig, PlatformUrls } from './gateway-config.js';
+export { errorRulesVar } from './upstream-error-rules.js';
+export type { UpstreamErrorRule } from './upstream-error-rules.js';
 export { SCHEDULER_POLICIES, loadSchedulerConfig, schedulerVariables } from './scheduler-config.js';
 export type { SchedulerConfig, SchedulerPolicyName, ScoreWeights } from './scheduler-config.js';
 export { loadSnapshotBuilderConfig, snapshotBuilderVariables } from './snapshot-builder-config.js';

@@ -62,8 +62,9 @@ export const metricsAggregatorVariables = {
   httpPort: httpPortVariable(8083),
   batchSize: intVar({
     name: 'METRICS_BATCH_SIZE',
-    description: 'Usage and error events written to Postgres in one batch.',
-    default: '500',
+    description:
+      'Usage and error events written to Postgres in one batch (1000 with 4 batches in flight sustains > 20,000 events/s here; 500 did not).',
+    default: '1000',
     min: 1,
   }),
   batchMaxWaitMs: durationMsVar({

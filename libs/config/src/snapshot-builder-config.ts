@@ -10,7 +10,7 @@ export interface SnapshotBuilderConfig extends CommonConfig {
   readonly fullRebuildIntervalSeconds: number;
   /** Event lag that triggers a full rebuild (`SNAPSHOT_LAG_REBUILD_SECONDS`). */
   readonly lagRebuildSeconds: number;
-  /** Consecutive failed incremental updates that trigger a full rebuild (`SNAPSHOT_LAG_REBUILD_FAILURES`). */
+  /** Consecutive lag checks over `lagRebuildSeconds` that trigger a full rebuild (`SNAPSHOT_LAG_REBUILD_FAILURES`). */
   readonly lagRebuildFailures: number;
   /** Pending events that trigger a full rebuild instead of a replay (`SNAPSHOT_BACKLOG_REBUILD_ROWS`). */
   readonly backlogRebuildRows: number;
@@ -41,7 +41,8 @@ export const snapshotBuilderVariables = {
   }),
   lagRebuildFailures: intVar({
     name: 'SNAPSHOT_LAG_REBUILD_FAILURES',
-    description: 'Consecutive failed incremental snapshot updates that trigger a full rebuild.',
+    description:
+      'Consecutive lag checks finding the oldest pending event older than SNAPSHOT_LAG_REBUILD_SECONDS that trigger a full rebuild.',
     default: '3',
     min: 1,
   }),

@@ -151,7 +151,7 @@ describe('loadSnapshotBuilderConfig', () => {
 describe('loadMetricsAggregatorConfig', () => {
   it('applies the documented defaults and leaves optional report outputs unset', () => {
     expect(loadMetricsAggregatorConfig({ DATABASE_URL })).toMatchObject({
-      batchSize: 500,
+      batchSize: 1000,
       batchMaxWaitMs: 200,
       hourlyIntervalMinutes: 10,
       hourlySafeDelayMinutes: 5,
