@@ -1,5 +1,6 @@
 import type { SelectRequest } from '@switchyard/contracts';
 import type { Account, EpochMs } from '@switchyard/domain';
+import type { BucketColumns } from './bucket-columns.js';
 
 /** Weights of the load-balance score terms (see score.ts); each factor lies in [0, 1]. */
 export type ScoreWeights = {
@@ -78,6 +79,12 @@ export type PolicyInput = {
    * rate-limited, disabled or otherwise unschedulable accounts: the policy filters.
    */
   readonly candidates: readonly Candidate[];
+  /**
+   * Optional: `candidates` as columns (row r is `candidates[r]`), kept current by the caller as
+   * the candidates change. Makes load balancing read typed arrays instead of objects; the plan
+   * is the same either way.
+   */
+  readonly columns?: BucketColumns;
   /** The account bound to `request.previousResponseId`, looked up by the service. */
   readonly previousResponseAccountId: number | null;
   /** The account bound to `request.sessionHash`, looked up by the service. */
