@@ -40,7 +40,8 @@ const SCHEDULING_COLUMNS = [
   'accounts.expires_at',
 ] as const;
 
-function selectSchedulingAccounts(db: Kysely<Database>) {
+/** The scheduling columns of accounts plus their group ids; shared with loadAccountsById. */
+export function selectSchedulingAccounts(db: Kysely<Database>) {
   return db
     .selectFrom('accounts')
     .select(SCHEDULING_COLUMNS)
@@ -61,7 +62,8 @@ function epochMs(time: Date | null): number | null {
   return time === null ? null : time.getTime();
 }
 
-function toAccount(row: SchedulingRow): Account {
+/** A scheduling row as the domain's Account (times as epoch ms). */
+export function toAccount(row: SchedulingRow): Account {
   return {
     id: row.id,
     name: row.name,
