@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import type { Express, NextFunction, Request, Response, Router } from 'express';
+import { authenticate, type AuthDeps } from './auth/index.js';
+import { ClientFormat, type GatewayError } from './errors/index.js';
+import { clientErrorHandler, notFound } from './http/index.js';
+import type { Relay } from './relay/relay.js';
+import { recordRejection } from './relay/rejections.js';
+import type { RequestEvents } from './relay/usage-events.js';
+import { anthropicRoutes } from './routes/anthropic-routes.js';
+import { geminiRoutes } from './routes/gemini-routes.js';
+import { openAiRoutes } from './routes/openai-routes.js';
+import { relayBody } from './routes/relay-body.js';
+import { requestIdOf, type RouteDeps } from './routes/relay-route.js';
+import type { RouteGuards } from './routes/route-guards.js';
+import { FastRoutes } from './routes/route-table.js';
+
+export type AppParts = {
+  readonly relay: Relay;
+  /** The key lookup and limits of `authenticate` (../auth). */
+  readonly auth: Omit<AuthDeps, 'onRefused'>;
+  readonly bodyLimitBytes: number;
+  readonly events: RequestEvents;
+  /** The admin API router, mounted at `adminPath`. */
+  readonly admin?: { readonly path: string; readonly router: Router };
+  /** Told about unexpected errors answered as 500 (to log them). */
+  readonly onInternalError?: (error: GatewayError, req: Request) => void;
+};
+
+const ANTIGRAVITY = '/antigravity';
+
+/**
+ * The gateway's HTTP app: the admin API, then the client API — Anthropic, OpenAI and Gemini
+ * routes (the Anthropic and Gemini ones again under `/antigravity`, forcing that platform),
+ * each authenticating its key and parsing its body in the client's own error format — then 404
+ * and the error handler. Every refusal before routing is recorded as an ops error.
+ */
+export function createApp(parts: AppParts): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  if (parts.admin !== undefined) app.use(parts.admin.path, parts.admin.router);
+
+  // One id per client request, shared by auth's key slot, the scheduler's slot and the records.
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.locals.requestId = randomUUID();
+    next();
+  });
+
+  const reject =
+    (phase: 'auth' | 'routing') =>
+    (error: GatewayError, req: Request, res: Response): void => {
+      recordRejection(parts.events, {
+        requestId: requestIdOf(res),
+        error,
+        status: res.statusCode,
+        phase,
+        auth: res.locals.auth as Parameters<typeof recordRejection>[1]['auth'],
+        isCountTokens: req.path.endsWith('/count_tokens'),
+      });
+    };
+  const guards = routeGuards(parts, reject('auth'), reject('routing'));
+  const deps: RouteDeps = { relay: parts.relay, onRejected: reject('routing') };
+
+  // Fixed paths are found by one lookup; Gemini's parameterised ones go to express's router.
+  const routes = new FastRoutes(app);
+  app.use(routes.middleware());
+  anthropicRoutes(routes, '', deps, guards);
+  // Before OpenAI's: a Google client's `GET /v1/models` is Gemini's.
+  geminiRoutes(routes, '', deps, guards);
+  openAiRoutes(routes, deps, guards);
+  anthropicRoutes(routes, ANTIGRAVITY, deps, guards, 'antigravity');
+  geminiRoutes(routes, ANTIGRAVITY, deps, guards, 'antigravity');
+
+  app.use(notFound());
+  app.use(
+    clientErrorHandler({
+      onError: (error, req) => {
+        if (error.code === 'internal') parts.onInternalError?.(error, req);
+      },
+    }),
+  );
+  return app;
+}
+
+function routeGuards(
+  parts: AppParts,
+  onAuthRefused: (error: GatewayError, req: Request, res: Response) => void,
+  onBadBody: (error: GatewayError, req: Request, res: Response) => void,
+): RouteGuards {
+  const byFormat = new Map(
+    Object.values(ClientFormat).map((format) => [
+      format,
+      {
+        auth: authenticate({ ...parts.auth, onRefused: onAuthRefused }, format),
+        body: relayBody(parts.bodyLimitBytes, format, onBadBody),
+      },
+    ]),
+  );
+  return { for: (format) => byFormat.get(format)! };
+}

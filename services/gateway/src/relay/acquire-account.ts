@@ -1,0 +1,154 @@
+import type { SelectOptions } from '@switchyard/bus';
+import type {
+  SelectRequestInput,
+  SelectResult,
+  SelectedAccount,
+  WaitPlan,
+} from '@switchyard/contracts';
+import type { SlotClient } from '@switchyard/redis';
+import { GatewayError } from '../errors/index.js';
+import { selectFailure } from './scheduler-errors.js';
+
+/** The scheduler calls the relay makes (structurally the bus's SchedulerClient). */
+export type AccountSelector = {
+  select(req: SelectRequestInput, options?: SelectOptions): Promise<SelectResult>;
+};
+
+/** An account with a slot held for this attempt. */
+export type AcquiredAccount = {
+  readonly account: SelectedAccount;
+  readonly token: string;
+  readonly expiresAt: number;
+  readonly layer: SelectResult['decision']['layer'];
+};
+
+export type WaitObserver = {
+  /** A wait began (the relay starts keep-alive pings on a stream). */
+  readonly onWaitStart?: () => void;
+  /** The wait ended, with or without a slot. */
+  readonly onWaitEnd?: () => void;
+};
+
+export type AcquireDeps = {
+  readonly scheduler: AccountSelector;
+  readonly slots: SlotClient;
+  readonly now?: () => number;
+};
+
+// 25 ms doubling to 250 ms: a slot usually frees within one upstream call (hundreds of ms), so
+// the first retries come quickly; the cap bounds both the extra wait after a slot frees and the
+// polling (a queue of 100 waiters costs ~400 Redis calls/s, nothing for Redis).
+const FIRST_BACKOFF_MS = 25;
+const MAX_BACKOFF_MS = 250;
+
+/**
+ * Asks the scheduler for an account and a slot. A wait plan is honoured: join the account's
+ * waiting set (refused when `maxWaiting` already wait → 429), then try for a slot with backoff
+ * until the plan's timeout (→ 429). The slot token is the request id, as the scheduler uses.
+ */
+export async function acquireAccount(
+  deps: AcquireDeps,
+  input: SelectRequestInput,
+  signal: AbortSignal,
+  observer: WaitObserver = {},
+): Promise<AcquiredAccount> {
+  let result: SelectResult;
+  try {
+    result = await deps.scheduler.select(input, { signal });
+  } catch (err) {
+    throw selectFailure(err);
+  }
+  if (result.slot !== undefined) {
+    return {
+      account: result.account,
+      token: result.slot.token,
+      expiresAt: result.slot.expiresAt,
+      layer: result.decision.layer,
+    };
+  }
+  return waitForSlot(deps, input.requestId, result, result.waitPlan, signal, observer);
+}
+
+async function waitForSlot(
+  deps: AcquireDeps,
+  requestId: string,
+  result: SelectResult,
+  plan: WaitPlan,
+  signal: AbortSignal,
+  observer: WaitObserver,
+): Promise<AcquiredAccount> {
+  const now = deps.now ?? Date.now;
+  let joined: boolean;
+  try {
+    joined = await deps.slots.enterWait(plan.accountId, requestId, {
+      maxWaiting: plan.maxWaiting,
+      timeoutMs: plan.timeoutMs,
+    });
+  } catch (cause) {
+    throw new GatewayError('service_unavailable', 'The gateway cannot queue requests right now.', {
+      cause,
+    });
+  }
+  if (!joined) {
+    throw new GatewayError(
+      'rate_limited',
+      'Too many requests are waiting for an upstream account; retry shortly.',
+      {
+        reason: 'wait_queue_full',
+        businessLimited: true,
+        retryAfterSeconds: 1,
+      },
+    );
+  }
+  observer.onWaitStart?.();
+  try {
+    const deadline = now() + plan.timeoutMs;
+    let backoff = FIRST_BACKOFF_MS;
+    for (;;) {
+      const held = await deps.slots.acquire(plan.accountId, requestId, plan.maxConcurrency);
+      if (held !== null) {
+        return {
+          account: result.account,
+          token: held.token,
+          expiresAt: held.expiresAt,
+          layer: result.decision.layer,
+        };
+      }
+      const left = deadline - now();
+      if (left <= 0) break;
+      await sleep(Math.min(backoff, left), signal);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  } finally {
+    observer.onWaitEnd?.();
+    await deps.slots.leaveWait(plan.accountId, requestId).catch(() => false);
+  }
+  throw new GatewayError(
+    'rate_limited',
+    'Timed out waiting for a free upstream account; retry shortly.',
+    {
+      reason: 'wait_timeout',
+      businessLimited: true,
+      retryAfterSeconds: 1,
+    },
+  );
+}
+
+/** Resolves after `ms`, or rejects at once when the client goes away. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

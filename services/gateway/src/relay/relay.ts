@@ -1,0 +1,409 @@
+import type { Response as ServerResponse } from 'express';
+import type { PlatformUrls } from '@switchyard/config';
+import type { Report, SelectRequestInput } from '@switchyard/contracts';
+import type { SlotClient } from '@switchyard/redis';
+import type { Logger } from '@switchyard/telemetry';
+import type { AccountStateReporter } from '../accounts/account-state-reporter.js';
+import type { AccountStore } from '../credentials/account-store.js';
+import type { OAuthRefresher } from '../credentials/oauth-refresher.js';
+import type { UpstreamAccount } from '../credentials/upstream-account.js';
+import {
+  GatewayError,
+  clientErrorResponse,
+  sendClientError,
+  toGatewayError,
+} from '../errors/index.js';
+import { readerFor } from '../upstreams/adapters.js';
+import { Endpoint } from '../upstreams/endpoint.js';
+import type { ResponseFacts } from '../upstreams/response-reader.js';
+import type { UpstreamClient } from '../upstreams/upstream-client.js';
+import { acquireAccount, type AccountSelector, type AcquiredAccount } from './acquire-account.js';
+import {
+  AttemptLog,
+  clientClosed,
+  upstreamFailure,
+  type AttemptPlace,
+  type FailedAttempt,
+} from './attempt-log.js';
+import { endStream, streamPinger } from './client-stream.js';
+import { isFailoverStatus, maxSwitchesFor, type SwitchLimits } from './failover-policy.js';
+import { errorForLastFailure, isTimeout } from './final-error.js';
+import type { GroupModels } from './group-models.js';
+import { prepareCall } from './prepare-call.js';
+import { stateForPrepareFailure } from './prepare-failure.js';
+import type { RelayRequest } from './relay-request.js';
+import { clientHeaders } from './response-headers.js';
+import { SlotLease } from './slot-lease.js';
+import { runAttempt, type AttemptOutcome } from './upstream-attempt.js';
+import type { RequestEvents } from './usage-events.js';
+
+export type RelayDeps = {
+  readonly scheduler: AccountSelector & { report(report: Report): void };
+  readonly slots: SlotClient;
+  readonly accounts: AccountStore;
+  readonly oauth: OAuthRefresher;
+  readonly upstream: UpstreamClient;
+  readonly states: AccountStateReporter;
+  readonly events: RequestEvents;
+  readonly groupModels: GroupModels;
+  /** Records `responseId → account` (Responses API) before the client can send the next turn. */
+  readonly bindResponse: (groupId: number, responseId: string, accountId: number) => Promise<void>;
+  /** Marks the account as just used (last-used tie breaks); cheap, batched elsewhere. */
+  readonly touch?: (accountId: number) => void;
+  readonly baseUrls: PlatformUrls;
+  readonly limits: SwitchLimits;
+  readonly logger: Logger;
+};
+
+// Status recorded for a request whose client went away before the answer (nginx's convention).
+const CLIENT_CLOSED = 499;
+
+/** How one attempt ended, as the relay loop acts on it. */
+type Step =
+  | { kind: 'done'; clientStatus: number; failure?: FailedAttempt }
+  | { kind: 'retry'; failure: FailedAttempt; timedOut: boolean };
+
+/**
+ * The relay: for one client request, select an account through the scheduler (honouring wait
+ * plans), call upstream with it and pass the answer through. Before the first byte reaches the
+ * client, an account-level failure (401, 403, 429, 529, 5xx, no answer) marks the account,
+ * excludes it and selects again, up to the platform's switch limit; bytes already streamed are
+ * never retried. Every attempt is reported to the schedulers; the request ends as one usage
+ * record, plus an error record per failed attempt.
+ */
+export class Relay {
+  readonly #d: RelayDeps;
+
+  constructor(deps: RelayDeps) {
+    this.#d = deps;
+  }
+
+  async handle(req: RelayRequest, res: ServerResponse): Promise<void> {
+    const controller = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) controller.abort();
+    };
+    res.once('close', onClose);
+    const log = new AttemptLog(req, this.#d.events);
+    try {
+      log.finish(await this.#run(req, res, controller.signal, log));
+    } finally {
+      res.off('close', onClose);
+    }
+  }
+
+  /** Runs attempts until one ends the request; returns the status the client got. */
+  async #run(
+    req: RelayRequest,
+    res: ServerResponse,
+    signal: AbortSignal,
+    log: AttemptLog,
+  ): Promise<number> {
+    const excluded: number[] = [];
+    const max = maxSwitchesFor(req.platform, this.#d.limits);
+    for (let attemptNo = 0; ; attemptNo++) {
+      let acquired: AcquiredAccount;
+      try {
+        acquired = await acquireAccount(
+          this.#d,
+          this.#selectInput(req, excluded),
+          signal,
+          streamPinger(req, res),
+        );
+      } catch (err) {
+        if (signal.aborted) return CLIENT_CLOSED;
+        const error = await this.#routingError(req, err, log);
+        if (log.lastFailure() === undefined) log.routingFailure(error, attemptNo);
+        return this.#sendError(req, res, error);
+      }
+      const step = await this.#attempt(req, res, acquired, attemptNo, signal, log);
+      if (step.failure !== undefined) log.failure(step.failure);
+      if (step.kind === 'done') return step.clientStatus;
+      excluded.push(acquired.account.id);
+      if (attemptNo >= max) {
+        const last = errorForLastFailure(step.failure.upstreamStatus, step.timedOut);
+        return this.#sendError(req, res, last);
+      }
+    }
+  }
+
+  /** One attempt on the acquired account; its slot is released as soon as the attempt ends. */
+  async #attempt(
+    req: RelayRequest,
+    res: ServerResponse,
+    acquired: AcquiredAccount,
+    attemptNo: number,
+    signal: AbortSignal,
+    log: AttemptLog,
+  ): Promise<Step> {
+    const accountId = acquired.account.id;
+    const place: AttemptPlace = { attemptNo, accountId, platform: acquired.account.platform };
+    const lease = new SlotLease(
+      this.#d.slots,
+      accountId,
+      acquired.token,
+      acquired.expiresAt - Date.now(),
+      () =>
+        this.#d.logger.warn('slot lost under a live request', {
+          requestId: req.requestId,
+          accountId,
+        }),
+    );
+    const startedAt = performance.now();
+    let account: UpstreamAccount | undefined;
+    try {
+      account = await this.#d.accounts.get(accountId);
+      const prepared = await prepareCall(this.#d, req, account);
+      const bound = account;
+      const outcome = await runAttempt({
+        upstream: this.#d.upstream,
+        target: prepared.target,
+        body: prepared.body,
+        stream: req.stream,
+        reader: readerFor(req.endpoint, req.stream, req.sse),
+        res,
+        signal,
+        beforeEnd:
+          req.endpoint === Endpoint.OpenAIResponses
+            ? (facts) => this.#bindResponse(req, facts, bound.id)
+            : undefined,
+      });
+      // The slot is freed before any bookkeeping: an aborted stream's slot is free right away.
+      void lease.release();
+      return await this.#judge(
+        req,
+        res,
+        account,
+        prepared.upstreamModel,
+        outcome,
+        startedAt,
+        place,
+        log,
+      );
+    } catch (err) {
+      void lease.release();
+      const change = stateForPrepareFailure(err, Date.now());
+      if (change !== null) await this.#d.states.publish(accountId, change);
+      this.#d.logger.warn('attempt could not be prepared', {
+        requestId: req.requestId,
+        accountId,
+        error: err,
+      });
+      return {
+        kind: 'retry',
+        timedOut: false,
+        failure: upstreamFailure(
+          { ...place, platform: account?.platform ?? place.platform },
+          'upstream',
+          null,
+          `not sent: ${describe(err)}`,
+        ),
+      };
+    }
+  }
+
+  /** Turns an attempt's outcome into the next step, reporting and marking on the way. */
+  async #judge(
+    req: RelayRequest,
+    res: ServerResponse,
+    account: UpstreamAccount,
+    upstreamModel: string | undefined,
+    outcome: AttemptOutcome,
+    startedAt: number,
+    place: AttemptPlace,
+    log: AttemptLog,
+  ): Promise<Step> {
+    switch (outcome.kind) {
+      case 'served':
+        this.#report(req, account.id, true, startedAt, outcome.firstByteAt, outcome.status);
+        this.#d.touch?.(account.id);
+        log.usage(account, upstreamModel, outcome.facts, outcome.firstByteAt);
+        return { kind: 'done', clientStatus: outcome.status };
+      case 'aborted':
+        if (outcome.firstByteAt !== null && outcome.facts !== null) {
+          // Part of the answer was produced (and billed upstream): meter what was read.
+          this.#report(req, account.id, true, startedAt, outcome.firstByteAt, 200);
+          log.usage(account, upstreamModel, outcome.facts, outcome.firstByteAt);
+          return { kind: 'done', clientStatus: 200 };
+        }
+        return { kind: 'done', clientStatus: CLIENT_CLOSED, failure: clientClosed(place) };
+      case 'broken':
+        this.#report(req, account.id, false, startedAt, outcome.firstByteAt, outcome.status);
+        endStream(req, res, new GatewayError('upstream_error', 'The upstream stream broke off.'));
+        return {
+          kind: 'done',
+          clientStatus: outcome.status,
+          failure: upstreamFailure(
+            place,
+            'response',
+            outcome.status,
+            `stream broke off: ${describe(outcome.error)}`,
+          ),
+        };
+      case 'failed':
+        this.#report(req, account.id, false, startedAt, null, undefined);
+        return {
+          kind: 'retry',
+          timedOut: isTimeout(outcome.error),
+          failure: upstreamFailure(
+            place,
+            'upstream',
+            null,
+            `no answer: ${describe(outcome.error)}`,
+          ),
+        };
+      case 'upstream_error':
+        return this.#upstreamError(req, res, account, outcome, startedAt, place);
+    }
+  }
+
+  async #upstreamError(
+    req: RelayRequest,
+    res: ServerResponse,
+    account: UpstreamAccount,
+    outcome: Extract<AttemptOutcome, { kind: 'upstream_error' }>,
+    startedAt: number,
+    place: AttemptPlace,
+  ): Promise<Step> {
+    const { status, headers, body } = outcome;
+    const text = body.toString('utf8');
+    if (!isFailoverStatus(status) && !this.#d.states.matchesRule(status, text)) {
+      // The request's own fault (400, 404, 413, 422…): the vendor's answer goes back as it is.
+      this.#report(req, account.id, true, startedAt, null, status);
+      res.writeHead(status, clientHeaders(headers, { 'content-length': body.length }));
+      res.end(body);
+      return {
+        kind: 'done',
+        clientStatus: status,
+        failure: upstreamFailure(
+          place,
+          'upstream',
+          status,
+          `upstream refused the request (${status})`,
+        ),
+      };
+    }
+    this.#report(req, account.id, false, startedAt, null, status);
+    const change = await this.#d.states.observe(account, status, headers, text);
+    if (change?.refreshCredentials === true) this.#refreshAfter401(account);
+    return {
+      kind: 'retry',
+      timedOut: false,
+      failure: upstreamFailure(
+        place,
+        'upstream',
+        status,
+        change === null ? `upstream ${status}` : `upstream ${status}: ${change.reason}`,
+      ),
+    };
+  }
+
+  #selectInput(req: RelayRequest, excluded: readonly number[]): SelectRequestInput {
+    const input: SelectRequestInput = {
+      requestId: req.requestId,
+      groupId: req.auth.groupId ?? 0,
+      platform: req.platform,
+      excludedAccountIds: [...excluded],
+    };
+    if (req.forcePlatform) input.forcePlatform = true;
+    if (req.sessionHash !== undefined) input.sessionHash = req.sessionHash;
+    if (req.previousResponseId !== undefined) input.previousResponseId = req.previousResponseId;
+    if (req.model !== undefined) input.model = req.model;
+    return input;
+  }
+
+  /**
+   * A failed select as the client's error. After failed attempts, "no account left" answers
+   * with the last upstream verdict; before any, it tells a model no account of the group serves
+   * (400, the client's mistake) from none being available now (503).
+   */
+  async #routingError(req: RelayRequest, err: unknown, log: AttemptLog): Promise<GatewayError> {
+    const error = toGatewayError(err);
+    if (error.code !== 'no_available_accounts') return error;
+    const last = log.lastFailure();
+    if (last !== undefined) return errorForLastFailure(last.upstreamStatus, false);
+    const groupId = req.auth.groupId;
+    if (req.model === undefined || groupId === null) return error;
+    const served = await this.#d.groupModels
+      .anyServes(groupId, servingPlatforms(req), req.model)
+      .catch(() => true);
+    if (served) return error;
+    return new GatewayError(
+      'invalid_request',
+      `The model '${req.model}' is not served by this API key's group.`,
+      { param: 'model', reason: 'model_not_served' },
+    );
+  }
+
+  /** Sends `error` in the client's format (in-stream when headers are out); the status the client got. */
+  #sendError(req: RelayRequest, res: ServerResponse, error: GatewayError): number {
+    if (res.headersSent) {
+      endStream(req, res, error);
+      return 200;
+    }
+    if (res.destroyed) return CLIENT_CLOSED;
+    sendClientError(res, req.format, error, req.requestId);
+    return clientErrorResponse(req.format, error).status;
+  }
+
+  #report(
+    req: RelayRequest,
+    accountId: number,
+    success: boolean,
+    startedAt: number,
+    firstByteAt: number | null,
+    statusCode: number | undefined,
+  ): void {
+    const report: Report = {
+      accountId,
+      requestId: req.requestId,
+      success,
+      durationMs: performance.now() - startedAt,
+    };
+    if (firstByteAt !== null) report.firstTokenMs = Math.max(0, firstByteAt - startedAt);
+    if (statusCode !== undefined) report.statusCode = statusCode;
+    try {
+      this.#d.scheduler.report(report);
+    } catch (err) {
+      // Reports only feed statistics; a lost one must never fail a request.
+      this.#d.logger.warn('report not published', { requestId: req.requestId, error: err });
+    }
+  }
+
+  async #bindResponse(req: RelayRequest, facts: ResponseFacts, accountId: number): Promise<void> {
+    if (facts.responseId === undefined) return;
+    await this.#d
+      .bindResponse(req.auth.groupId ?? 0, facts.responseId, accountId)
+      .catch((err: unknown) =>
+        this.#d.logger.warn('response binding not written', {
+          requestId: req.requestId,
+          error: err,
+        }),
+      );
+  }
+
+  /** After a 401 the OAuth token is refreshed in the background; a refused refresh is an error state. */
+  #refreshAfter401(account: UpstreamAccount): void {
+    this.#d.oauth.fresh(account, true).catch(async (err: unknown) => {
+      const change = stateForPrepareFailure(err, Date.now());
+      if (change !== null) await this.#d.states.publish(account.id, change);
+    });
+  }
+}
+
+/** Which platforms' accounts may answer a request made for its platform (mixed scheduling). */
+function servingPlatforms(req: RelayRequest): string[] {
+  if (req.forcePlatform) return [req.platform];
+  return req.platform === 'anthropic' || req.platform === 'gemini'
+    ? [req.platform, 'antigravity']
+    : [req.platform];
+}
+
+/** An error's kind for a record: its name and code, never its message (which may hold a URL). */
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.name} (${code})` : error.name;
+  }
+  return 'unknown error';
+}

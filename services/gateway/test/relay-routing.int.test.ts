@@ -1,0 +1,279 @@
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { connectBus, createSchedulerClient, type Bus } from '@switchyard/bus';
+import { loadGatewayConfig } from '@switchyard/config';
+import type { SelectResult } from '@switchyard/contracts';
+import {
+  createApiKey,
+  createDb,
+  createGroup,
+  createUser,
+  generateApiKey,
+  type Db,
+} from '@switchyard/db';
+import { startHarness, type Harness } from '@switchyard/harness';
+import { createRedis, createSlotClient, KeyBuilder, type Redis } from '@switchyard/redis';
+import { createLogger } from '@switchyard/telemetry';
+import { acquireAccount, createGateway, GatewayError, type Gateway } from '../src/index.js';
+import { listen, type TestServer } from './http-test-server.js';
+
+// The gateway wired on real NATS, Redis and Postgres, with no scheduler running: every refusal
+// the client can get before an upstream is involved, in its own API's error format.
+describe('gateway routing without a scheduler', () => {
+  let harness: Harness<{ nats: true; redis: true; migrate: true }>;
+  let bus: Bus;
+  let redis: Redis;
+  let db: Db;
+  let gateway: Gateway;
+  let server: TestServer;
+  let anthropicKey: string;
+  let openaiKey: string;
+
+  beforeAll(async () => {
+    harness = await startHarness({ nats: true, redis: true, migrate: true });
+    db = createDb({ url: harness.databaseUrl });
+    bus = await connectBus({ servers: harness.natsUrl, name: 'relay-routing-test' });
+    redis = createRedis({ url: harness.redisUrl });
+    const user = await createUser(db.db, { email: 'routing@test', name: 'r' });
+    for (const platform of ['anthropic', 'openai'] as const) {
+      const group = await createGroup(db.db, { name: `g-${platform}`, platform });
+      const key = generateApiKey();
+      await createApiKey(db.db, {
+        name: platform,
+        keyHash: key.keyHash,
+        keyPrefix: key.keyPrefix,
+        groupId: group.id,
+        userId: user.id,
+      });
+      if (platform === 'anthropic') anthropicKey = key.key;
+      else openaiKey = key.key;
+    }
+    const config = loadGatewayConfig({
+      NATS_URL: harness.natsUrl,
+      REDIS_URL: harness.redisUrl,
+      DATABASE_URL: harness.databaseUrl,
+      ADMIN_TOKEN: randomBytes(16).toString('hex'),
+      CREDENTIAL_KEY: randomBytes(32).toString('base64'),
+      BODY_LIMIT_BYTES: '2048',
+    });
+    const logger = createLogger({
+      service: 'gateway',
+      level: 'error',
+      destination: { write: () => 0 },
+    });
+    gateway = await createGateway({ config, logger, bus, redis, db });
+    server = await listen(gateway.app);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await gateway?.stop();
+    await bus?.close();
+    await redis?.quit();
+    await db?.destroy();
+    await harness?.stop();
+  });
+
+  function post(path: string, key: string, body: unknown, headers: Record<string, string> = {}) {
+    return fetch(server.url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  }
+
+  const message = {
+    model: 'claude-sonnet-4-6',
+    max_tokens: 8,
+    messages: [{ role: 'user', content: 'hi' }],
+  };
+
+  it('answers 503 in the Anthropic format within a second when no scheduler answers', async () => {
+    const started = performance.now();
+    const res = await post('/v1/messages', anthropicKey, message);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      type: 'error',
+      error: { type: 'api_error', message: expect.stringContaining('scheduler') },
+      request_id: expect.any(String),
+    });
+  });
+
+  it('refuses a missing or mistyped model with 400 before routing', async () => {
+    const missing = await post('/v1/messages', anthropicKey, { ...message, model: undefined });
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'model: Field required' },
+    });
+    const wrong = await post('/v1/chat/completions', openaiKey, { model: 42, messages: [] });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({
+      error: { type: 'invalid_request_error', param: 'model' },
+    });
+    const stream = await post('/v1/messages', anthropicKey, { ...message, stream: 'yes' });
+    expect(stream.status).toBe(400);
+  });
+
+  it('refuses malformed JSON, a non-object body and a body over the limit in the client format', async () => {
+    expect((await post('/v1/chat/completions', openaiKey, '{"model":')).status).toBe(400);
+    const array = await post('/v1/messages', anthropicKey, '[1,2]');
+    expect(array.status).toBe(400);
+    expect(await array.json()).toMatchObject({ type: 'error' });
+    const big = await post('/v1beta/models/gemini-2.5-flash:generateContent', anthropicKey, {
+      contents: ['x'.repeat(4096)],
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: 413, status: expect.any(String) } });
+  });
+
+  it('reads a compressed body, and counts a body sent without a length against the limit', async () => {
+    const gz = await fetch(server.url + '/v1/messages', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'x-api-key': anthropicKey,
+      },
+      body: gzipSync(JSON.stringify({ messages: [] })),
+    });
+    expect(gz.status).toBe(400);
+    expect(await gz.json()).toMatchObject({ error: { message: 'model: Field required' } });
+    const chunked = await fetch(server.url + '/v1/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': anthropicKey },
+      body: new Blob([JSON.stringify({ ...message, pad: 'x'.repeat(4096) })]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+  });
+
+  it('answers an unknown route 404 in the format its path suggests', async () => {
+    const openai = await post('/v1/nothing', openaiKey, {});
+    expect(openai.status).toBe(404);
+    expect(await openai.json()).toMatchObject({ error: { type: 'invalid_request_error' } });
+    const gemini = await fetch(`${server.url}/v1beta/models/gemini-2.5-flash:generateContent`);
+    expect(gemini.status).toBe(404);
+    expect(await gemini.json()).toMatchObject({ error: { code: 404, status: 'NOT_FOUND' } });
+  });
+
+  it('refuses a key whose group cannot speak the API it called', async () => {
+    const res = await post('/v1/chat/completions', anthropicKey, { model: 'gpt-5', messages: [] });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: { message: expect.stringContaining('anthropic group') },
+    });
+  });
+
+  it('records every refusal as one ops error, without a platform when it came before routing', async () => {
+    const jsm = await bus.jsm();
+    const errors = await (async () => {
+      for (let i = 0; ; i++) {
+        const info = await jsm.streams.info('USAGE_EVENTS');
+        if (info.state.messages >= 10 || i > 50) {
+          const out = [];
+          for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+            const msg = await jsm.streams.getMessage('USAGE_EVENTS', { seq });
+            if (msg !== null) out.push(msg.json<Record<string, unknown>>());
+          }
+          return out;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    // 1 scheduler outage + 3 bad fields + 3 bad bodies + 2 more + 1 platform mismatch, above.
+    expect(errors).toHaveLength(10);
+    expect(new Set(errors.map((e) => e.requestId)).size).toBe(10);
+    const routed = errors.filter((e) => e.platform !== null);
+    expect(routed).toEqual([
+      expect.objectContaining({
+        phase: 'routing',
+        statusCode: 503,
+        errorOwner: 'platform',
+        platform: 'anthropic',
+      }),
+    ]);
+    for (const e of errors.filter((x) => x.platform === null)) {
+      expect(e).toMatchObject({ phase: 'routing', errorOwner: 'client', isBusinessLimited: false });
+    }
+  });
+
+  it('maps scheduler failures: none answering is scheduler_unavailable', async () => {
+    const scheduler = createSchedulerClient(bus.nc, { timeoutMs: 300 });
+    const slots = createSlotClient(redis, new KeyBuilder('sy:'));
+    await expect(
+      acquireAccount(
+        { scheduler, slots },
+        { requestId: 'r-1', groupId: 1, platform: 'anthropic' },
+        new AbortController().signal,
+      ),
+    ).rejects.toMatchObject({ code: 'scheduler_unavailable', httpStatus: 503 });
+  });
+});
+
+describe('acquireAccount with a wait plan', () => {
+  let harness: Harness<{ redis: true }>;
+  let redis: Redis;
+  const keys = new KeyBuilder('wait-test:');
+
+  beforeAll(async () => {
+    harness = await startHarness({ redis: true });
+    redis = createRedis({ url: harness.redisUrl });
+  });
+  afterAll(async () => {
+    await redis?.quit();
+    await harness?.stop();
+  });
+
+  const planFor = (accountId: number, maxWaiting: number, timeoutMs: number): SelectResult => ({
+    account: { id: accountId, platform: 'anthropic', type: 'apikey', concurrency: 1 },
+    decision: { layer: 'session', candidateCount: 1, topK: 0, loadSkew: 0, escapeReason: null },
+    waitPlan: { accountId, maxConcurrency: 1, timeoutMs, maxWaiting },
+  });
+  const selector = (result: SelectResult) => ({ select: () => Promise.resolve(result) });
+
+  it('waits in the queue and takes the slot once its holder frees it', async () => {
+    const slots = createSlotClient(redis, keys);
+    expect(await slots.acquire(7, 'holder', 1)).not.toBeNull();
+    const events: string[] = [];
+    const waiting = acquireAccount(
+      { scheduler: selector(planFor(7, 3, 5_000)), slots },
+      { requestId: 'waiter', groupId: 1, platform: 'anthropic' },
+      new AbortController().signal,
+      { onWaitStart: () => events.push('start'), onWaitEnd: () => events.push('end') },
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await redis.zscore(keys.waiting(7), 'waiter')).not.toBeNull();
+    await slots.release(7, 'holder');
+    const acquired = await waiting;
+    expect(acquired).toMatchObject({ token: 'waiter', account: { id: 7 } });
+    expect(await redis.zscore(keys.slots(7), 'waiter')).not.toBeNull();
+    expect(await redis.zscore(keys.waiting(7), 'waiter')).toBeNull();
+    expect(events).toEqual(['start', 'end']);
+  });
+
+  it('refuses with a business-limited 429 when the queue is full, and after the plan timeout', async () => {
+    const slots = createSlotClient(redis, keys);
+    await slots.acquire(8, 'holder', 1);
+    await slots.enterWait(8, 'other', { maxWaiting: 1, timeoutMs: 10_000 });
+    const full = acquireAccount(
+      { scheduler: selector(planFor(8, 1, 1_000)), slots },
+      { requestId: 'late', groupId: 1, platform: 'anthropic' },
+      new AbortController().signal,
+    );
+    await expect(full).rejects.toMatchObject({
+      code: 'rate_limited',
+      reason: 'wait_queue_full',
+      businessLimited: true,
+    });
+    const timedOut = acquireAccount(
+      { scheduler: selector(planFor(8, 5, 200)), slots },
+      { requestId: 'patient', groupId: 1, platform: 'anthropic' },
+      new AbortController().signal,
+    );
+    await expect(timedOut).rejects.toBeInstanceOf(GatewayError);
+    await expect(timedOut).rejects.toMatchObject({ reason: 'wait_timeout', httpStatus: 429 });
+    expect(await redis.zscore(keys.waiting(8), 'patient')).toBeNull();
+  });
+});

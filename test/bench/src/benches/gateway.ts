@@ -1,0 +1,322 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { createInterface } from 'node:readline';
+import {
+  createAccount,
+  createApiKey,
+  createCredentialCipher,
+  createDb,
+  createGroup,
+  createUser,
+  generateApiKey,
+} from '@switchyard/db';
+import { connectBus, createSchedulerClient } from '@switchyard/bus';
+import { freePort, startHarness } from '@switchyard/harness';
+import { KeyBuilder, createRedis, createSlotClient } from '@switchyard/redis';
+import type { Bench } from '../bench.js';
+import type { BenchRow } from '../report.js';
+import { percentile, summarizeNs } from '../stats.js';
+
+// Sequential: 5,000 pairs, each one call direct then the same call through the gateway, so
+// drift over the run (JIT, GC, other load on the machine) lands on both sides alike.
+const PAIRS = 5_000;
+const WARMUP = 500;
+// Saturation: 64 clients in a closed loop for 5 s.
+const CONCURRENCY = 64;
+const SATURATION_MS = 5_000;
+const ACCOUNTS = 4;
+// 4 × 32 slots: the pool never limits the 64 clients, so the figure is the gateway's own.
+const ACCOUNT_CONCURRENCY = 32;
+
+/** A small Messages request; `n` varies the opening, so each saturating client is its own session. */
+function body(n: number): string {
+  return JSON.stringify({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 16,
+    messages: [{ role: 'user', content: `ping ${n}` }],
+  });
+}
+
+type Target = { host: string; port: number; headers: Record<string, string> };
+
+// One keep-alive agent per target: the client side costs the same on both paths.
+function poster(url: string, headers: Record<string, string>, n = 0): () => Promise<void> {
+  const BODY = body(n);
+  const u = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
+  const target: Target = {
+    host: u.hostname,
+    port: Number(u.port),
+    headers: {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(BODY)),
+      'anthropic-version': '2023-06-01',
+      ...headers,
+    },
+  };
+  return () =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(
+        {
+          host: target.host,
+          port: target.port,
+          method: 'POST',
+          path: '/v1/messages',
+          agent,
+          headers: target.headers,
+        },
+        (res) => {
+          res.on('data', () => undefined);
+          res.once('end', () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`)),
+          );
+          res.once('error', reject);
+        },
+      );
+      req.once('error', reject);
+      req.end(BODY);
+    });
+}
+
+type Proc = { child: ChildProcess; url: string; stop(): Promise<void> };
+
+/** Starts a built service or the simulator and waits until it answers /readyz. */
+async function startProcess(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+): Promise<Proc> {
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { PATH: process.env.PATH ?? '', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Drain output (a full pipe would block the child); keep errors visible.
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    if (l.includes('"level":"error"')) process.stderr.write(`[${script}] ${l}\n`);
+  });
+  const name = script.split('/')[1] ?? script;
+  createInterface({ input: child.stderr! }).on('line', (l) =>
+    process.stderr.write(`[${name}] ${l}\n`),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error(`${script} not ready`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    child,
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function timed(op: () => Promise<unknown>, into: number[]): Promise<void> {
+  const t0 = process.hrtime.bigint();
+  await op();
+  into.push(Number(process.hrtime.bigint() - t0));
+}
+
+/** Closed loop: `workers` clients each sending the next request as soon as the last answered. */
+async function saturate(
+  op: (worker: number) => () => Promise<void>,
+  workers: number,
+  ms: number,
+): Promise<{ perSec: number; samples: number[]; errors: number }> {
+  const samples: number[] = [];
+  let errors = 0;
+  const until = performance.now() + ms;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      const call = op(worker);
+      while (performance.now() < until) {
+        const t0 = process.hrtime.bigint();
+        try {
+          await call();
+          samples.push(Number(process.hrtime.bigint() - t0));
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { perSec: samples.length / ((performance.now() - started) / 1000), samples, errors };
+}
+
+function row(name: string, samplesNs: number[], extra: Partial<BenchRow> = {}): BenchRow {
+  const s = summarizeNs(samplesNs);
+  return { case: name, p50Us: s.p50Us, p99Us: s.p99Us, throughputPerSec: 1e6 / s.meanUs, ...extra };
+}
+
+/**
+ * The latency the gateway adds to a small non-streamed Anthropic Messages call: the same
+ * request sent to the simulator directly and through the gateway (real processes: gateway,
+ * scheduler, snapshot-builder, simulator; NATS, Redis, Postgres), sequentially in one run;
+ * then small calls at saturation (64 concurrent clients) through the gateway, with their p99.
+ */
+export const gatewayBench: Bench = {
+  name: 'gateway',
+  description:
+    'latency the gateway adds over calling the upstream directly, and throughput at saturation',
+  async run() {
+    const harness = await startHarness({ nats: true, redis: true, migrate: true });
+    const procs: Proc[] = [];
+    const db = createDb({ url: harness.databaseUrl });
+    try {
+      // The simulator's CLI listens on --port and answers /readyz there too.
+      const simPort = await freePort();
+      const sim = await startProcess(
+        'test/upstream-sim/dist/main.js',
+        ['--port', String(simPort)],
+        {},
+        simPort,
+      );
+      procs.push(sim);
+      const simUrl = sim.url;
+      const credentialKey = randomBytes(32).toString('base64');
+      const cipher = createCredentialCipher(credentialKey);
+      const user = await createUser(db.db, { email: 'bench@switchyard.local', name: 'bench' });
+      const group = await createGroup(db.db, { name: 'bench', platform: 'anthropic' });
+      for (let i = 1; i <= ACCOUNTS; i++) {
+        await createAccount(db.db, {
+          name: `bench-${i}`,
+          platform: 'anthropic',
+          type: 'apikey',
+          credentialsEncrypted: cipher.encrypt({ apiKey: `sk-bench-${i}` }),
+          baseUrl: simUrl,
+          concurrency: ACCOUNT_CONCURRENCY,
+          groups: [group.id],
+        });
+      }
+      const key = generateApiKey();
+      await createApiKey(db.db, {
+        name: 'bench',
+        keyHash: key.keyHash,
+        keyPrefix: key.keyPrefix,
+        groupId: group.id,
+        userId: user.id,
+      });
+      const env = {
+        NATS_URL: harness.natsUrl,
+        REDIS_URL: harness.redisUrl,
+        DATABASE_URL: harness.databaseUrl,
+        ADMIN_TOKEN: randomBytes(16).toString('hex'),
+        CREDENTIAL_KEY: credentialKey,
+        LOG_LEVEL: 'warn',
+      };
+      procs.push(
+        await startProcess('services/snapshot-builder/dist/main.js', [], env, await freePort()),
+      );
+      procs.push(await startProcess('services/scheduler/dist/main.js', [], env, await freePort()));
+      const gateway = await startProcess(
+        'services/gateway/dist/main.js',
+        [],
+        env,
+        await freePort(),
+      );
+      procs.push(gateway);
+
+      const direct = poster(simUrl, { 'x-api-key': 'sk-bench-1' });
+      const viaGateway = poster(gateway.url, { 'x-api-key': key.key });
+      for (let i = 0; i < WARMUP; i++) {
+        await direct();
+        await viaGateway();
+      }
+      // What the scheduler round trip costs on its own here, for attribution.
+      const bus = await connectBus({ servers: harness.natsUrl, name: 'bench-gateway' });
+      const redis = createRedis({ url: harness.redisUrl });
+      const scheduler = createSchedulerClient(bus.nc, { timeoutMs: 1_000 });
+      const slots = createSlotClient(redis, new KeyBuilder());
+      let selects = 0;
+      const selectRelease = async () => {
+        const result = await scheduler.select({
+          requestId: `bench-select-${selects++}`,
+          groupId: group.id,
+          platform: 'anthropic',
+          model: 'claude-sonnet-4-6',
+          sessionHash: 'bench-select-session',
+        });
+        if (result.slot !== undefined) await slots.release(result.account.id, result.slot.token);
+      };
+      const directNs: number[] = [];
+      const gatewayNs: number[] = [];
+      const selectNs: number[] = [];
+      for (let i = 0; i < WARMUP; i++) await selectRelease();
+      for (let i = 0; i < PAIRS; i++) {
+        await timed(direct, directNs);
+        await timed(viaGateway, gatewayNs);
+        if (i % 5 === 0) await timed(selectRelease, selectNs);
+      }
+      await bus.close();
+      await redis.quit();
+      const d = summarizeNs(directNs);
+      const g = summarizeNs(gatewayNs);
+      const addedP50 = Math.round((g.p50Us - d.p50Us) * 100) / 100;
+      const addedP99 = Math.round((g.p99Us - d.p99Us) * 100) / 100;
+
+      const satDirect = await saturate(
+        (w) => poster(simUrl, { 'x-api-key': `sk-bench-${1 + (w % ACCOUNTS)}` }, w),
+        CONCURRENCY,
+        SATURATION_MS,
+      );
+      const satGateway = await saturate(
+        (w) => poster(gateway.url, { 'x-api-key': key.key }, w),
+        CONCURRENCY,
+        SATURATION_MS,
+      );
+      const p99 = (s: number[]) =>
+        Math.round(percentile(Float64Array.from(s).sort(), 99) / 10) / 100;
+      return {
+        rows: [
+          row('direct to simulator (sequential)', directNs),
+          row('through gateway (sequential)', gatewayNs, {
+            baseline: 'direct to simulator (sequential)',
+          }),
+          {
+            case: 'added by the gateway (sequential)',
+            p50Us: addedP50,
+            p99Us: addedP99,
+            target: 'p50 ≤ 600 µs',
+          },
+          row('of which: scheduler select + slot release', selectNs, {
+            note: 'same run, from the bench process',
+          }),
+          {
+            case: `direct, ${CONCURRENCY} concurrent`,
+            p99Us: p99(satDirect.samples),
+            throughputPerSec: satDirect.perSec,
+            note: `${satDirect.errors} errors`,
+          },
+          {
+            case: `through gateway, ${CONCURRENCY} concurrent`,
+            p99Us: p99(satGateway.samples),
+            throughputPerSec: satGateway.perSec,
+            note: `${satGateway.errors} errors`,
+          },
+        ],
+        extra: {
+          sequentialPairs: PAIRS,
+          saturationMs: SATURATION_MS,
+          accounts: ACCOUNTS,
+        },
+      };
+    } finally {
+      for (const p of procs.reverse()) await p.stop().catch(() => undefined);
+      await db.destroy();
+      await harness.stop();
+    }
+  },
+};

@@ -1,0 +1,317 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectBus, createSchedulerClient } from '@switchyard/bus';
+import type { SchedulerClient } from '@switchyard/bus';
+import type { SelectRequestInput } from '@switchyard/contracts';
+import type { Account, BucketKey } from '@switchyard/domain';
+import { startHarness } from '@switchyard/harness';
+import {
+  KeyBuilder,
+  SnapshotStore,
+  closeRedis,
+  createRedis,
+  createSlotClient,
+} from '@switchyard/redis';
+import {
+  BENCH_NOW,
+  BucketCandidates,
+  BucketSource,
+  DEFAULT_POLICY_CONFIG,
+  DEFAULT_SCHEDULER_TUNING,
+  benchRequest,
+  liveCandidate,
+  makeCandidates,
+  requestSeed,
+  seededRng,
+  selectLayered,
+} from '@switchyard/scheduler';
+import type { Bench } from '../bench.js';
+import type { BenchRow } from '../report.js';
+import { summarizeNs, timeAtRate, timeSequential } from '../stats.js';
+
+const SEQUENTIAL = 5_000;
+const RATE = 2_000;
+const AT_RATE = 10_000; // 5 s at 2,000/s
+const POOL = 50; // accounts in the RPC bucket: read live (loads re-read within the acquire)
+const LARGE = 10_000;
+
+function row(name: string, samplesNs: number[], extra: Partial<BenchRow> = {}): BenchRow {
+  const s = summarizeNs(samplesNs);
+  return { case: name, p50Us: s.p50Us, p99Us: s.p99Us, throughputPerSec: 1e6 / s.meanUs, ...extra };
+}
+
+/**
+ * What a replica does in memory for one select, between receiving it and acting in Redis: the
+ * layered policy over the bucket's live candidates (filter with isSchedulable, score, top-K
+ * heap, seeded weighted draw), called exactly as the select handler calls it: with the bucket's
+ * columnar view, which the replica keeps current as accounts, reports and loads change. Loads are not
+ * written per select in the service (they are refreshed every 20 ms or in the background), so
+ * none are written here.
+ */
+function inProcessSelect(n: number, iterations: number): number[] {
+  const keys = new KeyBuilder('bench:');
+  const seeded = makeCandidates(n, 42);
+  const candidates = seeded.map((c) => {
+    const live = liveCandidate(c.account, c.stats, keys);
+    live.load.inUse = c.load.inUse;
+    live.load.waiting = c.load.waiting;
+    return live;
+  });
+  const bucket = new BucketCandidates({
+    key: 'g1:anthropic:mixed',
+    version: 1,
+    source: BucketSource.Snapshot,
+    loadedAt: BENCH_NOW,
+    candidates,
+    liveLoadLimit: DEFAULT_SCHEDULER_TUNING.liveLoadLimit,
+  });
+  const request = benchRequest();
+  let sink = 0;
+  const once = (i: number): void => {
+    const plan = selectLayered({
+      request,
+      candidates: bucket.candidates,
+      columns: bucket.columns,
+      previousResponseAccountId: null,
+      sessionAccountId: null,
+      config: DEFAULT_POLICY_CONFIG,
+      now: BENCH_NOW,
+      rng: seededRng(requestSeed(request, i)),
+    });
+    if (plan.kind === 'plan') sink += plan.attempts.length;
+  };
+  for (let i = 0; i < iterations; i++) once(i);
+  const samples = new Array<number>(iterations);
+  for (let i = 0; i < iterations; i++) {
+    const t0 = process.hrtime.bigint();
+    once(i);
+    samples[i] = Number(process.hrtime.bigint() - t0);
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return samples;
+}
+
+function poolAccount(id: number, groupId: number): Account {
+  return {
+    id,
+    name: `pool-${id}`,
+    platform: 'anthropic',
+    type: 'apikey',
+    status: 'active',
+    schedulable: true,
+    // High enough that the bench never gets a wait plan: it measures selects that take a slot.
+    concurrency: 1_000,
+    priority: 10 + (id % 3) * 10,
+    rateLimitResetAt: null,
+    overloadUntil: null,
+    tempUnschedulableUntil: null,
+    tempUnschedulableReason: null,
+    modelMapping: null,
+    mixedScheduling: false,
+    lastUsedAt: null,
+    expiresAt: null,
+    groupIds: [groupId],
+  };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN);
+  return Math.round(kb / 102.4) / 10;
+}
+
+function startChild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: () => Promise<boolean>,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 20_000;
+    const poll = async (): Promise<void> => {
+      if (child.exitCode !== null) return reject(new Error(`${args[0]} exited during start-up`));
+      if (await ready().catch(() => false)) return resolve(child);
+      if (Date.now() > deadline) return reject(new Error(`${args[0]} did not come up`));
+      setTimeout(() => void poll(), 50);
+    };
+    void poll();
+  });
+}
+
+/**
+ * The scheduler's figures (issue 3): decision cost in process, `sched.v1.select` over NATS
+ * beside a bare NATS echo measured in the same run, and the replica's memory with 10,000
+ * accounts loaded.
+ *
+ * Topology: the scheduler replica is the real process (services/scheduler/dist/main.js) with
+ * its own NATS, Redis and Postgres connections; the echo baseline is also a process of its own
+ * (nats-echo-process.js), so both cross the same process boundary. The client — this process
+ * — releases each slot through Redis after its select returns, as a gateway would; the release
+ * is timed only in the "+ release" row. nats-server, redis-server and postgres share the
+ * machine (2 cores here), so every figure includes their scheduling noise.
+ */
+export const schedulerBench: Bench = {
+  name: 'scheduler',
+  description:
+    'select in process (1k/10k candidates), sched.v1.select over NATS vs echo, RSS with 10k accounts',
+  async run() {
+    const rows: BenchRow[] = [
+      row('in-process select, 1,000 candidates', inProcessSelect(1_000, 5_000), {
+        note: 'layered policy on the live candidates; no I/O',
+      }),
+      row('in-process select, 10,000 candidates', inProcessSelect(LARGE, 2_000), {
+        target: '≤ 100 µs',
+        note: 'layered policy on the live candidates; no I/O',
+      }),
+    ];
+
+    const harness = await startHarness({ nats: true, redis: true, migrate: true });
+    const bus = await connectBus({ servers: harness.natsUrl, name: 'bench-gateway' });
+    const redis = createRedis({ url: harness.redisUrl, name: 'bench-gateway' });
+    const children: ChildProcess[] = [];
+    try {
+      const keys = new KeyBuilder('sy:');
+      const snapshots = new SnapshotStore(redis, keys);
+      const pool: BucketKey = 'g2:anthropic:mixed';
+      await snapshots.write(
+        pool,
+        Array.from({ length: POOL }, (_, i) => poolAccount(1_000_001 + i, 2)),
+      );
+      const large: BucketKey = 'g1:anthropic:mixed';
+      await snapshots.write(
+        large,
+        makeCandidates(LARGE, 7).map((c) => c.account),
+      );
+
+      const client = createSchedulerClient(bus.nc, { timeoutMs: 2_000 });
+      const env = {
+        PATH: process.env.PATH ?? '',
+        NATS_URL: harness.natsUrl,
+        REDIS_URL: harness.redisUrl,
+        DATABASE_URL: harness.databaseUrl,
+        SERVICE_INSTANCE_ID: 'bench-scheduler',
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'warn',
+      };
+      const scheduler = await startChild(
+        [join(process.cwd(), 'services/scheduler/dist/main.js')],
+        env,
+        async () => (await client.metrics('bench-scheduler')).replicaId === 'bench-scheduler',
+      );
+      children.push(scheduler);
+      const echoSubject = 'bench.sched.echo';
+      const payload = new TextEncoder().encode(
+        JSON.stringify({
+          requestId: 'bench-00000000',
+          groupId: 2,
+          platform: 'anthropic',
+          excludedAccountIds: [],
+        }),
+      );
+      children.push(
+        await startChild(
+          [
+            join(process.cwd(), 'test/bench/dist/benches/nats-echo-process.js'),
+            harness.natsUrl,
+            echoSubject,
+          ],
+          env,
+          async () => {
+            await bus.nc.request(echoSubject, payload, { timeout: 200 });
+            return true;
+          },
+        ),
+      );
+      const rssIdleMb = rssMb(scheduler.pid!);
+
+      const slots = createSlotClient(redis, keys);
+      let n = 0;
+      const selectIn = (groupId: number) => {
+        const req: SelectRequestInput = {
+          requestId: `bench-${++n}`,
+          groupId,
+          platform: 'anthropic',
+        };
+        return client.select(req);
+      };
+      const release = (result: Awaited<ReturnType<SchedulerClient['select']>>) =>
+        result.slot === undefined
+          ? Promise.resolve(false)
+          : slots.release(result.account.id, result.slot.token);
+      const selectReleased = async (groupId: number) => {
+        await release(await selectIn(groupId));
+      };
+      await selectReleased(2); // loads the pool bucket
+      const echo = () => bus.nc.request(echoSubject, payload, { timeout: 2_000 });
+
+      const echoSeq = await timeSequential(echo, SEQUENTIAL);
+      const pending: Promise<unknown>[] = [];
+      const selectSeq = await timeSequential(async () => {
+        const result = await selectIn(2);
+        pending.push(release(result));
+      }, SEQUENTIAL);
+      await Promise.all(pending.splice(0));
+      // The replica's own view of the same selects: receipt to answer, Redis included.
+      const seqServer = await client.metrics('bench-scheduler');
+      const selectReleaseSeq = await timeSequential(() => selectReleased(2), SEQUENTIAL);
+      const echoRate = await timeAtRate(echo, RATE, AT_RATE);
+      const selectRate = await timeAtRate(
+        async () => {
+          const result = await selectIn(2);
+          pending.push(release(result));
+        },
+        RATE,
+        AT_RATE,
+      );
+      await Promise.all(pending.splice(0));
+      const rateServer = await client.metrics('bench-scheduler');
+
+      // 10,000 accounts: load the bucket in the replica, select in it, then read its RSS. The
+      // first select waits for the replica to read and index 10,000 accounts, which on a busy
+      // machine can outlast the client's select budget; a second try finds the bucket loaded.
+      await selectReleased(1).catch(() => selectReleased(1));
+      const largeSeq = await timeSequential(() => selectReleased(1), 1_000, 100);
+      const rssLargeMb = rssMb(scheduler.pid!);
+      const echoBase = 'nats echo, sequential (child process)';
+      const echoRateBase = `nats echo at ${RATE}/s offered`;
+      rows.push(
+        row(echoBase, echoSeq),
+        row('sched.v1.select, sequential', selectSeq, {
+          baseline: echoBase,
+          target: 'p50 ≤ 1.5× echo',
+          note: `${POOL}-account bucket; release untimed; in the replica: avg ${seqServer.decisionLatencyAvgUs} µs, p99 ${seqServer.decisionLatencyP99Us} µs`,
+        }),
+        row('sched.v1.select + slot release, sequential', selectReleaseSeq, {
+          baseline: echoBase,
+          note: 'release = one Redis ZREM from the client',
+        }),
+        row(echoRateBase, echoRate.samplesNs, {
+          note: `achieved ${Math.round(echoRate.achievedPerSec)}/s, ${echoRate.errors} errors`,
+        }),
+        row(`sched.v1.select at ${RATE}/s offered`, selectRate.samplesNs, {
+          baseline: echoRateBase,
+          target: 'p99 ≤ 1500 µs',
+          note: `achieved ${Math.round(selectRate.achievedPerSec)}/s, ${selectRate.errors} errors; in the replica: avg ${rateServer.decisionLatencyAvgUs} µs, p99 ${rateServer.decisionLatencyP99Us} µs`,
+        }),
+        row('sched.v1.select + release, 10,000-account bucket', largeSeq, {
+          baseline: echoBase,
+          note: 'loads refreshed in the background for buckets > 256',
+        }),
+        {
+          case: 'scheduler RSS, 10,000 accounts loaded',
+          target: '≤ 150 MB',
+          note: `${rssLargeMb} MB (idle after start: ${rssIdleMb} MB); VmRSS of the replica process`,
+        },
+      );
+      return { rows, extra: { rssIdleMb, rssLargeMb, poolAccounts: POOL, largeAccounts: LARGE } };
+    } finally {
+      for (const child of children) child.kill('SIGTERM');
+      await closeRedis(redis);
+      await bus.close();
+      await harness.stop();
+    }
+  },
+};
