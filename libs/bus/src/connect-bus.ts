@@ -46,6 +46,10 @@ export async function connectBus(options: ConnectBusOptions): Promise<Bus> {
       name: options.name,
       maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
       reconnectTimeWait: options.reconnectTimeWaitMs ?? DEFAULT_RECONNECT_WAIT_MS,
+      // nats-core otherwise builds an Error per request/publish just to keep an async stack
+      // trace for a failure that rarely comes; profiling the gateway put that at ~150 µs of
+      // CPU per request. Our typed errors carry the subject instead.
+      noAsyncTraces: true,
     });
   } catch (err) {
     throw new BusConnectionError(`cannot connect to NATS at ${String(servers)}`, { cause: err });

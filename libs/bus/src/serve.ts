@@ -120,15 +120,21 @@ class Responder<Req, Res> {
       return;
     }
     const headers = msg.headers;
-    const traceContext = traceContextFromHeaders(headers);
+    const active = context.active();
+    const traceContext = traceContextFromHeaders(headers, active);
     const ctx: RequestContext = { subject: msg.subject, headers, traceContext };
     this.inFlight.enter();
     let pending: Promise<Res>;
     try {
+      // Without a header block there is no requester context to enter: the handler already
+      // runs in the active one, so skip the context-manager switch on the untraced hot path.
+      const handler = this.#handler;
+      const result =
+        traceContext === active
+          ? handler(parsed.data, ctx)
+          : context.with(traceContext, this.#handler, undefined, parsed.data, ctx);
       // Promise.resolve: tolerate a handler that returns a plain value.
-      pending = Promise.resolve(
-        context.with(traceContext, this.#handler, undefined, parsed.data, ctx),
-      );
+      pending = Promise.resolve(result);
     } catch (err) {
       // A handler that throws synchronously instead of rejecting.
       pending = Promise.reject(err);

@@ -333,12 +333,12 @@ export class SelectHandler {
     });
   }
 
-  async #redisCall<T>(call: () => Promise<T>): Promise<T> {
+  // Not async: one promise layer less per Redis round trip on the hot path.
+  #redisCall<T>(call: () => Promise<T>): Promise<T> {
     try {
-      return await call();
+      return call().catch(rethrowUnavailable);
     } catch (cause) {
-      if (cause instanceof SchedulerError) throw cause;
-      throw new SchedulerUnavailableError('redis call failed', { cause });
+      return Promise.reject(asUnavailable(cause));
     }
   }
 
@@ -367,6 +367,16 @@ export class SelectHandler {
       latencyUs: elapsedMs * 1000,
     });
   }
+}
+
+/** A Redis failure as the select's error; the scheduler's own errors pass through. */
+function asUnavailable(cause: unknown): unknown {
+  if (cause instanceof SchedulerError) return cause;
+  return new SchedulerUnavailableError('redis call failed', { cause });
+}
+
+function rethrowUnavailable(cause: unknown): never {
+  throw asUnavailable(cause);
 }
 
 /** The bindings an acquire did find (unchecked ones left out). */
