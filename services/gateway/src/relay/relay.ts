@@ -1,6 +1,6 @@
 import type { Response as ServerResponse } from 'express';
 import type { PlatformUrls } from '@switchyard/config';
-import type { Report, SelectRequestInput } from '@switchyard/contracts';
+import type { Report } from '@switchyard/contracts';
 import type { SlotClient } from '@switchyard/redis';
 import type { Logger } from '@switchyard/telemetry';
 import type { AccountStateReporter } from '../accounts/account-state-reporter.js';
@@ -32,6 +32,7 @@ import type { GroupModels } from './group-models.js';
 import { prepareCall } from './prepare-call.js';
 import { stateForPrepareFailure } from './prepare-failure.js';
 import type { RelayRequest } from './relay-request.js';
+import { selectInputFor, servingPlatforms } from './select-input.js';
 import { clientHeaders } from './response-headers.js';
 import { SlotLease } from './slot-lease.js';
 import { runAttempt, type AttemptOutcome } from './upstream-attempt.js';
@@ -106,7 +107,7 @@ export class Relay {
       try {
         acquired = await acquireAccount(
           this.#d,
-          this.#selectInput(req, excluded),
+          selectInputFor(req, excluded),
           signal,
           streamPinger(req, res),
         );
@@ -298,20 +299,6 @@ export class Relay {
     };
   }
 
-  #selectInput(req: RelayRequest, excluded: readonly number[]): SelectRequestInput {
-    const input: SelectRequestInput = {
-      requestId: req.requestId,
-      groupId: req.auth.groupId ?? 0,
-      platform: req.platform,
-      excludedAccountIds: [...excluded],
-    };
-    if (req.forcePlatform) input.forcePlatform = true;
-    if (req.sessionHash !== undefined) input.sessionHash = req.sessionHash;
-    if (req.previousResponseId !== undefined) input.previousResponseId = req.previousResponseId;
-    if (req.model !== undefined) input.model = req.model;
-    return input;
-  }
-
   /**
    * A failed select as the client's error. After failed attempts, "no account left" answers
    * with the last upstream verdict; before any, it tells a model no account of the group serves
@@ -389,14 +376,6 @@ export class Relay {
       if (change !== null) await this.#d.states.publish(account.id, change);
     });
   }
-}
-
-/** Which platforms' accounts may answer a request made for its platform (mixed scheduling). */
-function servingPlatforms(req: RelayRequest): string[] {
-  if (req.forcePlatform) return [req.platform];
-  return req.platform === 'anthropic' || req.platform === 'gemini'
-    ? [req.platform, 'antigravity']
-    : [req.platform];
 }
 
 /** An error's kind for a record: its name and code, never its message (which may hold a URL). */
