@@ -1,34 +1,9 @@
-import {
-  AccountStatus,
-  AccountType,
-  DEFAULT_ACCOUNT_CONCURRENCY,
-  DEFAULT_ACCOUNT_PRIORITY,
-  Platform,
-  type Account,
-} from '@switchyard/domain';
+import { makeTestAccount } from '@switchyard/harness';
+import type { Account } from '@switchyard/domain';
 
 /** A healthy, schedulable, ungrouped anthropic account; override what the test is about. */
 export function makeAccount(overrides: Partial<Account> = {}): Account {
-  return {
-    id: 1,
-    name: 'account-1',
-    platform: Platform.Anthropic,
-    type: AccountType.ApiKey,
-    status: AccountStatus.Active,
-    schedulable: true,
-    concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
-    priority: DEFAULT_ACCOUNT_PRIORITY,
-    rateLimitResetAt: null,
-    overloadUntil: null,
-    tempUnschedulableUntil: null,
-    tempUnschedulableReason: null,
-    modelMapping: null,
-    mixedScheduling: false,
-    lastUsedAt: null,
-    expiresAt: null,
-    groupIds: [],
-    ...overrides,
-  };
+  return makeTestAccount({ name: 'account-1', ...overrides });
 }
 
 /** Deterministic PRNG (mulberry32) so property-style tests replay identically. */

@@ -1,5 +1,5 @@
-import { AccountStatus, AccountType, Platform, type Account } from '@switchyard/domain';
-import { startRedis } from '@switchyard/harness';
+import { AccountStatus, Platform, type Account } from '@switchyard/domain';
+import { makeTestAccount, startRedis } from '@switchyard/harness';
 import { closeRedis, createRedis, KeyBuilder, SnapshotStore } from '@switchyard/redis';
 import type { Redis } from '@switchyard/redis';
 
@@ -14,26 +14,12 @@ let testNo = 0;
 const BUCKET = 'g1:anthropic:single' as const;
 
 function account(id: number, overrides: Partial<Account> = {}): Account {
-  return {
+  return makeTestAccount({
     id,
-    name: `account-${id}`,
-    platform: Platform.Anthropic,
-    type: AccountType.ApiKey,
-    status: AccountStatus.Active,
-    schedulable: true,
-    concurrency: 3,
-    priority: 50,
-    rateLimitResetAt: null,
-    overloadUntil: null,
-    tempUnschedulableUntil: null,
-    tempUnschedulableReason: null,
     modelMapping: { 'claude-*': 'claude-sonnet-4' },
-    mixedScheduling: false,
-    lastUsedAt: null,
-    expiresAt: null,
     groupIds: [1],
     ...overrides,
-  };
+  });
 }
 
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { makeTestAccount } from '@switchyard/harness';
 import type { Account } from '@switchyard/domain';
 import {
   CronSyntaxError,
@@ -125,26 +126,7 @@ describe('job ranges', () => {
 });
 
 describe('account availability', () => {
-  const account = (patch: Partial<Account>): Account => ({
-    id: 1,
-    name: 'a',
-    platform: 'anthropic',
-    type: 'apikey',
-    status: 'active',
-    schedulable: true,
-    concurrency: 3,
-    priority: 50,
-    rateLimitResetAt: null,
-    overloadUntil: null,
-    tempUnschedulableUntil: null,
-    tempUnschedulableReason: null,
-    modelMapping: null,
-    mixedScheduling: false,
-    lastUsedAt: null,
-    expiresAt: null,
-    groupIds: [],
-    ...patch,
-  });
+  const account = (patch: Partial<Account>): Account => makeTestAccount({ name: 'a', ...patch });
 
   it('classifies by the scheduler rule, lasting causes first', () => {
     expect(availabilityState(account({}), T)).toBe('schedulable');

@@ -1,25 +1,8 @@
+import { makeTestAccount } from '@switchyard/harness';
 import type { Account } from '@switchyard/domain';
 import { AccountStateLog } from '@switchyard/scheduler';
 
-const account: Account = {
-  id: 7,
-  name: 'a',
-  platform: 'anthropic',
-  type: 'apikey',
-  status: 'active',
-  schedulable: true,
-  concurrency: 3,
-  priority: 50,
-  rateLimitResetAt: null,
-  overloadUntil: null,
-  tempUnschedulableUntil: null,
-  tempUnschedulableReason: null,
-  modelMapping: null,
-  mixedScheduling: false,
-  lastUsedAt: null,
-  expiresAt: null,
-  groupIds: [],
-};
+const account: Account = makeTestAccount({ id: 7, name: 'a' });
 
 describe('AccountStateLog', () => {
   it('refuses a state observed before (or with) the last one applied', () => {

@@ -1,3 +1,4 @@
+import { makeTestAccount } from '@switchyard/harness';
 import type { Account } from '@switchyard/domain';
 import { KeyBuilder } from '@switchyard/redis';
 import { BucketCandidates, BucketSource, liveCandidate } from '@switchyard/scheduler';
@@ -5,25 +6,7 @@ import { BucketCandidates, BucketSource, liveCandidate } from '@switchyard/sched
 const keys = new KeyBuilder('sy:');
 
 function account(id: number): Account {
-  return {
-    id,
-    name: `a${id}`,
-    platform: 'anthropic',
-    type: 'apikey',
-    status: 'active',
-    schedulable: true,
-    concurrency: 3,
-    priority: 50,
-    rateLimitResetAt: null,
-    overloadUntil: null,
-    tempUnschedulableUntil: null,
-    tempUnschedulableReason: null,
-    modelMapping: null,
-    mixedScheduling: false,
-    lastUsedAt: null,
-    expiresAt: null,
-    groupIds: [1],
-  };
+  return makeTestAccount({ id, name: `a${id}`, groupIds: [1] });
 }
 
 function bucket(ids: number[], liveLoadLimit: number): BucketCandidates {

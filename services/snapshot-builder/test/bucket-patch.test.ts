@@ -1,28 +1,10 @@
-import { AccountStatus, AccountType, Platform } from '@switchyard/domain';
+import { makeTestAccount } from '@switchyard/harness';
+import { AccountStatus, Platform } from '@switchyard/domain';
 import type { Account } from '@switchyard/domain';
 import { bucketsAffected, groupBuckets, patchMembers } from '@switchyard/snapshot-builder';
 
 function account(id: number, overrides: Partial<Account> = {}): Account {
-  return {
-    id,
-    name: `a${id}`,
-    platform: Platform.Anthropic,
-    type: AccountType.ApiKey,
-    status: AccountStatus.Active,
-    schedulable: true,
-    concurrency: 3,
-    priority: 50,
-    rateLimitResetAt: null,
-    overloadUntil: null,
-    tempUnschedulableUntil: null,
-    tempUnschedulableReason: null,
-    modelMapping: null,
-    mixedScheduling: false,
-    lastUsedAt: null,
-    expiresAt: null,
-    groupIds: [1],
-    ...overrides,
-  };
+  return makeTestAccount({ id, name: `a${id}`, groupIds: [1], ...overrides });
 }
 
 describe('bucketsAffected', () => {

@@ -6,7 +6,7 @@ import { Streams } from '@switchyard/contracts';
 import { createDb, loadAllBuckets, loadBucketAccounts } from '@switchyard/db';
 import type { Db } from '@switchyard/db';
 import type { Account, BucketKey } from '@switchyard/domain';
-import { startHarness } from '@switchyard/harness';
+import { startHarness, waitFor } from '@switchyard/harness';
 import type { Harness } from '@switchyard/harness';
 import { closeRedis, createRedis, KeyBuilder, SnapshotStore } from '@switchyard/redis';
 import type { Redis } from '@switchyard/redis';
@@ -244,15 +244,4 @@ export async function startBuilderFixture(): Promise<BuilderFixture> {
   };
 }
 
-/** Polls `check` until it holds; fails with `what` after `timeoutMs`. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { waitFor };

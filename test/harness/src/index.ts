@@ -13,3 +13,5 @@ export { SHARED_POSTGRES_ENV, sharedPostgresUrl } from './shared-postgres.js';
 export { freePort } from './free-port.js';
 export { sweepStaleServers } from './server-records.js';
 export { HarnessError, HarnessErrorCode } from './harness-error.js';
+export { makeTestAccount } from './test-account.js';
+export { waitFor } from './wait-for.js';

@@ -1,12 +1,6 @@
+import { makeTestAccount } from '@switchyard/harness';
 import type { SelectRequest } from '@switchyard/contracts';
-import {
-  AccountStatus,
-  AccountType,
-  DEFAULT_ACCOUNT_CONCURRENCY,
-  DEFAULT_ACCOUNT_PRIORITY,
-  Platform,
-  type Account,
-} from '@switchyard/domain';
+import { Platform, type Account } from '@switchyard/domain';
 import {
   DEFAULT_POLICY_CONFIG,
   seededRng,
@@ -21,27 +15,7 @@ export const NOW = 1_750_000_000_000;
 
 /** A healthy, schedulable anthropic account in group 1; override what the test is about. */
 export function makeAccount(overrides: Partial<Account> = {}): Account {
-  const id = overrides.id ?? 1;
-  return {
-    id,
-    name: `account-${id}`,
-    platform: Platform.Anthropic,
-    type: AccountType.ApiKey,
-    status: AccountStatus.Active,
-    schedulable: true,
-    concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
-    priority: DEFAULT_ACCOUNT_PRIORITY,
-    rateLimitResetAt: null,
-    overloadUntil: null,
-    tempUnschedulableUntil: null,
-    tempUnschedulableReason: null,
-    modelMapping: null,
-    mixedScheduling: false,
-    lastUsedAt: null,
-    expiresAt: null,
-    groupIds: [1],
-    ...overrides,
-  };
+  return makeTestAccount({ groupIds: [1], ...overrides });
 }
 
 export type CandidateOverrides = Partial<Account> & {
