@@ -11,6 +11,7 @@ import {
 import type {
   MetricsSnapshot,
   Report,
+  SelectRequest,
   SelectRequestInput,
   SelectResult,
 } from '@switchyard/contracts';
@@ -86,8 +87,8 @@ export function createSchedulerClient(
       // Validated here so a caller's bug fails at the caller, not as a remote invalid_request.
       const payload = validateMessage(selectRequestSchema, req);
       const started = performance.now();
-      const attempt = (timeoutMs: number) =>
-        request(nc, Subjects.schedSelect, payload, {
+      const attempt = (timeoutMs: number, message: SelectRequest = payload) =>
+        request(nc, Subjects.schedSelect, message, {
           timeoutMs,
           replySchema: selectResultSchema,
           ...(selectOptions.signal === undefined ? {} : { signal: selectOptions.signal }),
@@ -99,7 +100,8 @@ export function createSchedulerClient(
         if (err instanceof BusNoRespondersError) await pause(NO_RESPONDERS_PAUSE_MS);
         const remaining = Math.floor(budgetMs - (performance.now() - started));
         if (remaining < 1) throw err;
-        return attempt(remaining);
+        // Marked as a retry: the first try may have taken a slot whose answer was lost.
+        return attempt(remaining, { ...payload, attempt: (payload.attempt ?? 1) + 1 });
       }
     },
     report(report) {

@@ -53,6 +53,10 @@ export interface SchedulerConfig extends CommonConfig {
   readonly dbFallbackMaxQps: number;
   /** Time allowed for one such Postgres read (`SCHED_DB_FALLBACK_TIMEOUT_MS`). */
   readonly dbFallbackTimeoutMs: number;
+  /** Slots a replica keeps taken ahead per account (`SCHED_SLOT_STOCK_MAX`); 0 turns it off. */
+  readonly slotStockMax: number;
+  /** Accounts with less concurrency are never stocked (`SCHED_SLOT_STOCK_MIN_CONCURRENCY`). */
+  readonly slotStockMinConcurrency: number;
 }
 
 function weight(name: string, signal: string, fallback: string) {
@@ -164,6 +168,20 @@ export const schedulerVariables = {
     name: 'SCHED_DB_FALLBACK_TIMEOUT_MS',
     description: 'Time allowed for one such Postgres read.',
     default: '2000',
+    min: 1,
+  }),
+  slotStockMax: intVar({
+    name: 'SCHED_SLOT_STOCK_MAX',
+    description:
+      'Slots a replica takes ahead on each account it serves, so that most selects answer without waiting for Redis; taken only while the account is under three quarters full, and counted against its concurrency like any slot. 0 turns stocking off.',
+    default: '4',
+    min: 0,
+  }),
+  slotStockMinConcurrency: intVar({
+    name: 'SCHED_SLOT_STOCK_MIN_CONCURRENCY',
+    description:
+      'Accounts with a lower concurrency are never stocked: on them every slot is acquired in Redis at select time.',
+    default: '16',
     min: 1,
   }),
 } as const;

@@ -116,6 +116,8 @@ describe('loadSchedulerConfig', () => {
       fallbackWaitTimeoutMs: 30000,
       dbFallbackMaxQps: 10,
       dbFallbackTimeoutMs: 2000,
+      slotStockMax: 4,
+      slotStockMinConcurrency: 16,
     });
   });
 

@@ -28,6 +28,7 @@ import { SchedulerMetrics } from './scheduler-metrics.js';
 import { SelectHandler } from './select-handler.js';
 import { SelectRedis } from './select-redis.js';
 import { SessionCache } from './session-cache.js';
+import { SlotStock } from './slot-stock.js';
 import { AccountStatsTable } from './stats/index.js';
 import type { AccountStats } from './stats/index.js';
 import { TokenBucket } from './token-bucket.js';
@@ -58,6 +59,14 @@ export type SchedulerTuning = {
   readonly markerTtlMs: number;
   /** How long an account state is re-applied over reloaded buckets (AccountStateLog). */
   readonly stateReplayWindowMs: number;
+  /**
+   * Life of a stocked slot (SlotStock), pushed out every `stockRefreshMs` while it stays in
+   * stock; one is handed out only with a third of it left at least.
+   */
+  readonly stockTtlMs: number;
+  readonly stockRefreshMs: number;
+  /** The stock of an account nothing was drawn from for this long is given back. */
+  readonly stockIdleMs: number;
 };
 
 export const DEFAULT_SCHEDULER_TUNING: SchedulerTuning = Object.freeze({
@@ -84,6 +93,11 @@ export const DEFAULT_SCHEDULER_TUNING: SchedulerTuning = Object.freeze({
   markerTtlMs: 15_000,
   // 60 s: far beyond the snapshot builder's reaction time (ms).
   stateReplayWindowMs: 60_000,
+  // 30 s: a crashed replica's stock frees itself within half a minute; refreshed every 5 s, a
+  // slot handed out still has 25 s of life or more, and the gateway refreshes it at half that.
+  stockTtlMs: 30_000,
+  stockRefreshMs: 5_000,
+  stockIdleMs: 60_000,
 });
 
 export type CreateSchedulerOptions = {
@@ -155,6 +169,22 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
     loadRefreshMs: tuning.loadRefreshMs,
     fallbackMaxAgeMs: tuning.fallbackMaxAgeMs,
   });
+  const stock = new SlotStock({
+    redis,
+    keys,
+    replicaId: config.instanceId,
+    max: config.slotStockMax,
+    minConcurrency: config.slotStockMinConcurrency,
+    ttlMs: tuning.stockTtlMs,
+    refreshMs: tuning.stockRefreshMs,
+    minRemainingMs: Math.ceil(tuning.stockTtlMs / 3),
+    idleMs: tuning.stockIdleMs,
+    markerTtlMs: tuning.markerTtlMs,
+    bindingTtlMs: config.stickyTtlSeconds * 1000,
+    isSelectable: (accountId) => store.isSelectable(accountId),
+    clock,
+    logger,
+  });
   const registry =
     options.registry ??
     createMetricsRegistry({
@@ -172,6 +202,7 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
     redis: selectRedis,
     keys,
     sessions: new SessionCache(tuning.sessionCacheSize),
+    stock,
     maxLoadAgeMs: tuning.maxLoadAgeMs,
     loadRefreshMs: tuning.liveLoadRefreshMs,
     policy: policies[config.policy],
@@ -227,6 +258,7 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
           logger: busLogger,
         }),
       ];
+      stock.start();
       if (tuning.resyncIntervalMs > 0) {
         resync = setInterval(() => void store.resync(), tuning.resyncIntervalMs);
         resync.unref();
@@ -242,6 +274,8 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
         const closing = nc.isClosed();
         await Promise.all(handles.map((h) => (closing ? h.stop() : h.drain())));
         handles = [];
+        // After the last answer: no select can draw from the stock any more.
+        await stock.stop();
       })();
       return stopping;
     },

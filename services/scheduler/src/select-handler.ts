@@ -21,10 +21,12 @@ import type {
   AcquireInput,
   AcquireOutcome,
   Bindings,
+  Marker,
   SelectKeys,
   SelectRedis,
 } from './select-redis.js';
 import type { SessionCache } from './session-cache.js';
+import type { SlotStock } from './slot-stock.js';
 import { noteAcquire } from './note-acquire.js';
 
 export type SelectHandlerOptions = {
@@ -32,6 +34,8 @@ export type SelectHandlerOptions = {
   readonly redis: SelectRedis;
   readonly keys: KeyBuilder;
   readonly sessions: SessionCache;
+  /** Slots taken ahead; null (or disabled) to acquire every slot at select time. */
+  readonly stock: SlotStock | null;
   readonly policy: SelectionPolicy;
   readonly policyConfig: PolicyConfig;
   readonly metrics: SchedulerMetrics;
@@ -69,6 +73,11 @@ const MAX_ROUNDS = 3;
  * bindings atomically: if one moved, nothing is taken and the select decides again on what
  * Redis returned. Either way a slot is only taken on a decision whose bindings hold at that
  * instant, and never beyond an account's limit (the acquire counts in Redis).
+ *
+ * The fast path skips that round trip: when the decision rests only on what this replica knows
+ * — a first select of its request id, with no previous response and a session binding it has
+ * seen — and the replica holds a stocked slot of the chosen account (SlotStock), the select
+ * answers with that slot at once and writes its marker and binding refresh behind the answer.
  */
 export class SelectHandler {
   readonly #o: SelectHandlerOptions;
@@ -101,6 +110,7 @@ export class SelectHandler {
     store.refreshLoadsIfStale(bucket);
     const keys = selectKeys(this.#o.keys, request);
     let now = clock();
+    const sessionSeen = keys.session !== null && this.#o.sessions.has(keys.session);
     let known: Bindings = await this.#inputs(bucket, keys, now);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       // No await from here to the policy's return: the loads in the candidates are the ones
@@ -110,6 +120,13 @@ export class SelectHandler {
         if (known.marker !== null) await this.#releaseMarked(request, keys, bucket, known, now);
         this.#traceEscape(request, bucket, trace, known, plan);
         throw new NoAvailableAccountsError(plan.reason, false);
+      }
+      if (round === 0) {
+        const stocked = this.#fromStock(request, keys, bucket, plan, known, sessionSeen, now);
+        if (stocked !== null) {
+          this.#traceEscape(request, bucket, trace, known, plan);
+          return stocked;
+        }
       }
       const outcome = await this.#acquire(request, keys, bucket, plan, known, now, {
         bindSession: plan.bindSession,
@@ -127,6 +144,52 @@ export class SelectHandler {
       return await this.#whenFull(request, keys, bucket, plan, outcome.found, now);
     }
     throw new SchedulerUnavailableError(`bindings of ${request.requestId} kept changing`);
+  }
+
+  /**
+   * The answer out of the replica's slot stock, or null when this select must act in Redis:
+   * a retry or failover (checked against the slot an earlier select of the request holds), a
+   * previous response to look up, a session binding not seen here or to be written or dropped,
+   * or no stocked slot of the chosen account.
+   */
+  #fromStock(
+    request: SelectRequest,
+    keys: SelectKeys,
+    bucket: BucketCandidates,
+    plan: PlannedSelection,
+    known: Bindings,
+    sessionSeen: boolean,
+    now: number,
+  ): SelectResult | null {
+    const stock = this.#o.stock;
+    if (stock === null || !stock.enabled) return null;
+    if ((request.attempt ?? 1) > 1 || request.excludedAccountIds.length > 0) return null;
+    if (keys.response !== null || known.marker !== null || plan.dropSessionBinding) return null;
+    const first = plan.attempts[0]!;
+    let sessionKey: string | null = null;
+    if (keys.session !== null) {
+      if (!sessionSeen) return null;
+      if (plan.bindSession) {
+        // Only a refresh of the binding this replica knows; a new binding is written atomically.
+        if (known.session == null || known.session !== first.accountId) return null;
+        sessionKey = keys.session;
+      }
+    }
+    const slot = stock.take(first.accountId, now);
+    if (slot === null) return null;
+    stock.handOut({
+      accountId: first.accountId,
+      token: slot.token,
+      markerKey: keys.marker,
+      sessionKey,
+    });
+    stock.want(
+      first.accountId,
+      this.#candidate(bucket, first.accountId).slotKey,
+      first.concurrency,
+      now,
+    );
+    return slotAnswer(first.account, decisionOf(plan, first.accountId), slot.token, slot.expiresAt);
   }
 
   /** The bindings to decide on: read from Redis (with fresh loads), or known here. */
@@ -197,12 +260,22 @@ export class SelectHandler {
     now: number,
   ): SelectResult | null {
     if (outcome.kind !== 'acquired' && outcome.kind !== 'held') return null;
-    const account =
-      outcome.kind === 'acquired'
-        ? plan.attempts[outcome.attempt]!.account
-        : this.#heldCandidate(bucket, outcome.accountId)!.account;
+    let account;
+    let token = request.requestId;
+    if (outcome.kind === 'acquired') {
+      const attempt = plan.attempts[outcome.attempt]!;
+      account = attempt.account;
+      // The account serves this replica's selects: stock it for the next ones.
+      const candidate = bucket.get(attempt.accountId);
+      if (candidate !== undefined) {
+        this.#o.stock?.want(attempt.accountId, candidate.slotKey, attempt.concurrency, now);
+      }
+    } else {
+      account = this.#heldCandidate(bucket, outcome.accountId)!.account;
+      token = outcome.token;
+    }
     const decision = decisionOf(plan, account.id);
-    return slotAnswer(account, decision, request.requestId, now + this.#o.slotTtlMs);
+    return slotAnswer(account, decision, token, now + this.#o.slotTtlMs);
   }
 
   async #acquire(
@@ -242,10 +315,11 @@ export class SelectHandler {
   #held(
     request: SelectRequest,
     bucket: BucketCandidates,
-    markerAccountId: number | null,
+    marker: Marker | null,
     now: number,
   ): AcquireInput['held'] {
-    if (markerAccountId === null) return null;
+    if (marker === null) return null;
+    const markerAccountId = marker.accountId;
     const candidate = this.#heldCandidate(bucket, markerAccountId);
     const usable =
       candidate !== undefined &&
@@ -266,7 +340,7 @@ export class SelectHandler {
       requestId: request.requestId,
       now,
       expected: { marker: known.marker, session: undefined, response: undefined },
-      held: { slotKey: this.#o.keys.slots(known.marker!), mode: 'release' },
+      held: { slotKey: this.#o.keys.slots(known.marker!.accountId), mode: 'release' },
       attempts: [],
       bindSession: false,
       dropSessionAccountId: null,

@@ -6,6 +6,7 @@ import type { SelectKeys } from './select-redis.js';
 /** The Redis keys one select touches besides slots: its marker and, if any, its bindings. */
 export function selectKeys(keys: KeyBuilder, request: SelectRequest): SelectKeys {
   return {
+    requestId: request.requestId,
     marker: selectMarkerKey(keys, request.requestId),
     session:
       request.sessionHash === undefined

@@ -12,9 +12,18 @@ import type { LiveCandidate } from './live-candidate.js';
 
 /** The Redis keys of one select (built once per request). */
 export type SelectKeys = {
+  readonly requestId: string;
   readonly marker: string;
   readonly session: string | null;
   readonly response: string | null;
+};
+
+/** The slot an earlier select with the same request id holds, as its marker names it. */
+export type Marker = {
+  /** The marker's value, as read: what an acquire expects to find. */
+  readonly raw: string;
+  readonly accountId: number;
+  readonly token: string;
 };
 
 /**
@@ -23,7 +32,7 @@ export type SelectKeys = {
  */
 export type Bindings = {
   /** The account holding the slot of an earlier select with this request id, if any. */
-  readonly marker: number | null;
+  readonly marker: Marker | null;
   readonly session: number | null | undefined;
   readonly response: number | null | undefined;
 };
@@ -56,7 +65,7 @@ export type AcquireInput = {
 
 /** How an acquire ended; `found` is what Redis holds afterwards (see Bindings). */
 export type AcquireOutcome = { readonly found: Bindings } & (
-  | { readonly kind: 'held'; readonly accountId: number }
+  | { readonly kind: 'held'; readonly accountId: number; readonly token: string }
   | { readonly kind: 'acquired'; readonly attempt: number; readonly accountId: number }
   | { readonly kind: 'full' }
   /** An expectation failed: nothing was taken or written. */
@@ -118,7 +127,7 @@ export class SelectRedis {
     return {
       response: accountIdOf(reply[0]),
       session: accountIdOf(reply[1]),
-      marker: accountIdOf(reply[2]),
+      marker: markerOf(reply[2], keys.requestId),
     };
   }
 
@@ -164,7 +173,7 @@ export class SelectRedis {
     args[1] = this.#options.slotTtlMs;
     args[2] = input.requestId;
     args[3] = this.#options.markerTtlMs;
-    args[4] = expected.marker ?? '';
+    args[4] = expected.marker?.raw ?? '';
     args[5] = input.held?.mode ?? '';
     args[6] = input.bindSession && keys.session !== null ? '1' : '0';
     args[7] =
@@ -197,7 +206,7 @@ export class SelectRedis {
     }
     const sessionKnown = args[10] !== UNCHECKED || args[6] === '1' || args[7] !== '';
     const found: Bindings = {
-      marker: accountIdOf(reply[2]),
+      marker: markerOf(reply[2], input.requestId),
       session: keys.session === null ? null : sessionKnown ? accountIdOf(reply[3]) : undefined,
       response:
         keys.response === null ? null : args[11] === UNCHECKED ? undefined : accountIdOf(reply[4]),
@@ -207,9 +216,12 @@ export class SelectRedis {
     if (index === -1) return { kind: 'full', found };
     const accountId = accountIdOf(reply[1]);
     if (accountId === null) throw new UnexpectedReplyError('select acquire', reply);
-    return index === 0
-      ? { kind: 'held', accountId, found }
-      : { kind: 'acquired', attempt: index - 1, accountId, found };
+    if (index === 0) {
+      // The marker now names the kept slot.
+      if (found.marker === null) throw new UnexpectedReplyError('select acquire', reply);
+      return { kind: 'held', accountId, token: found.marker.token, found };
+    }
+    return { kind: 'acquired', attempt: index - 1, accountId, found };
   }
 }
 
@@ -217,6 +229,18 @@ export class SelectRedis {
 function expectation(key: string | null, value: number | null | undefined): string | number {
   if (key === null || value === undefined) return UNCHECKED;
   return value ?? '';
+}
+
+/**
+ * A marker as the scripts write it ('<account id>:<token>'); one written before markers named
+ * their token ('<account id>') holds the request id's slot.
+ */
+function markerOf(value: unknown, requestId: string): Marker | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const colon = value.indexOf(':');
+  const accountId = accountIdOf(colon < 0 ? value : value.slice(0, colon));
+  if (accountId === null) return null;
+  return { raw: value, accountId, token: colon < 0 ? requestId : value.slice(colon + 1) };
 }
 
 function accountIdOf(value: unknown): number | null {

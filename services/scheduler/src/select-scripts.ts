@@ -7,7 +7,7 @@
  *       may repeat another; ARGV says which lookups count), then N slot zsets, then the N
  *       waiting zsets in the same order.
  * ARGV: [1] now ms, [2] '1' to look up the response binding, [3] '1' for the session binding.
- * Returns [responseAccount, sessionAccount, markerAccount, inUse1..inUseN, waiting1..waitingN];
+ * Returns [responseAccount, sessionAccount, marker, inUse1..inUseN, waiting1..waitingN];
  * missing bindings are ''. Live members only: ZCOUNT over (now, +inf) needs no pruning write.
  */
 export const SELECT_GATHER_LUA = `
@@ -52,18 +52,23 @@ export const UNCHECKED = '*';
  * returns what it found and the caller decides again. So a select acts only on facts that are
  * true when it acts, and in the common case needs this one round trip.
  *
+ * The marker of a select names the slot it holds as '<account id>:<slot token>' (the token is
+ * the request id for a slot taken here, a stock token for one handed out of a replica's stock,
+ * see slot-stock.ts).
+ *
  * KEYS: [1] select marker, [2] session binding, [3] response binding, [4] slot zset of the
  *       account the marker names (any key when ARGV[6] is ''), then the A attempts' slot
  *       zsets, then N slot zsets and the N waiting zsets whose loads to return.
  * ARGV: [1] now ms, [2] slot ttl ms, [3] request id, [4] marker ttl ms,
- *       [5] expected marker ('' none), [6] what to do with the slot the marker names: '' nothing,
+ *       [5] expected marker, as read ('' none), [6] what to do with the slot the marker names: '' nothing,
  *           'keep' return it when still held, 'release' free it (its account is now unusable),
  *       [7] '1' to bind the session to the account that got the slot,
  *       [8] account whose session binding to delete if no new one is written ('' none),
  *       [9] binding ttl ms, [10] '1' to refresh the response binding's ttl on success,
  *       [11] expected session binding, [12] expected response binding ('' none, '*' unchecked),
  *       [13] A, then per attempt: account id, slot limit.
- * Returns {index, account, marker, session, response, inUse1..inUseN, waiting1..waitingN}:
+ * Returns {index, account, marker, session, response, inUse1..inUseN, waiting1..waitingN}
+ * (account: the id of the slot's account, marker: the marker as it stands afterwards):
  * index 0 = the slot already held was kept (a retried select), i = attempt i got a slot,
  * -1 = every attempt full, -2 = an expectation failed (nothing changed; marker, session and
  * response say what was found).
@@ -80,18 +85,26 @@ if ARGV[11] ~= '*' then session = redis.call('GET', KEYS[2]) or '' end
 if ARGV[12] ~= '*' then response = redis.call('GET', KEYS[3]) or '' end
 local chosen = -2
 local account = ''
+local token = member
 if marker == ARGV[5] and (ARGV[11] == '*' or session == ARGV[11])
     and (ARGV[12] == '*' or response == ARGV[12]) then
   chosen = -1
   if ARGV[6] ~= '' then
-    local score = redis.call('ZSCORE', KEYS[4], member)
+    local heldAccount, heldToken = string.match(marker, '^(%d+):(.*)$')
+    if heldToken == nil then
+      -- Written before markers named their token: the slot is the request id's.
+      heldAccount = marker
+      heldToken = member
+    end
+    local score = redis.call('ZSCORE', KEYS[4], heldToken)
     if score and tonumber(score) > now then
       if ARGV[6] == 'keep' then
-        redis.call('ZADD', KEYS[4], now + ttl, member)
+        redis.call('ZADD', KEYS[4], now + ttl, heldToken)
         chosen = 0
-        account = marker
+        account = heldAccount
+        token = heldToken
       else
-        redis.call('ZREM', KEYS[4], member)
+        redis.call('ZREM', KEYS[4], heldToken)
       end
     end
   end
@@ -111,8 +124,8 @@ if marker == ARGV[5] and (ARGV[11] == '*' or session == ARGV[11])
     end
   end
   if chosen >= 0 then
-    redis.call('SET', KEYS[1], account, 'PX', ARGV[4])
-    marker = account
+    marker = account .. ':' .. token
+    redis.call('SET', KEYS[1], marker, 'PX', ARGV[4])
     if ARGV[10] == '1' then
       redis.call('PEXPIRE', KEYS[3], ARGV[9])
     end

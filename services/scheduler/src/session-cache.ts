@@ -24,6 +24,11 @@ export class SessionCache {
     return value;
   }
 
+  /** Whether this replica has seen the session's binding (or its absence). */
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
   set(key: string, accountId: number | null): void {
     this.#entries.delete(key);
     this.#entries.set(key, accountId);

@@ -30,6 +30,12 @@ export const selectRequestSchema = z.object({
   /** Requested model; absent when the endpoint has none (every account qualifies). */
   model: nonEmptyStringSchema.optional(),
   transport: z.enum(Transport).optional(),
+  /**
+   * Which try of this select it is: 1 (the default) the first, 2 or more a retry of a select
+   * whose answer never arrived. A retry is always checked against the slot an earlier try may
+   * already have taken, so a lost answer never costs a second slot.
+   */
+  attempt: z.number().int().min(1).max(100).optional(),
   /** Accounts that already failed this request. */
   excludedAccountIds: z.array(entityIdSchema).default([]),
 });

@@ -1,0 +1,319 @@
+import { randomBytes } from 'node:crypto';
+import { UnexpectedReplyError, defineScripts } from '@switchyard/redis';
+import type { KeyBuilder, Redis, ScriptFns } from '@switchyard/redis';
+import type { Logger } from '@switchyard/telemetry';
+import { STOCK_EXTEND_LUA, STOCK_FLUSH_LUA, STOCK_RETURN_LUA } from './slot-stock-scripts.js';
+
+export type SlotStockOptions = {
+  readonly redis: Redis;
+  readonly keys: KeyBuilder;
+  /** Goes into the stocked slots' tokens, so an operator can tell whose they are. */
+  readonly replicaId: string;
+  /** Slots stocked per account at most; 0 turns the stock off. */
+  readonly max: number;
+  /** Accounts with a lower concurrency are never stocked. */
+  readonly minConcurrency: number;
+  /** Life of a stocked slot in Redis, pushed out every `refreshMs` while it stays in stock. */
+  readonly ttlMs: number;
+  readonly refreshMs: number;
+  /** A stocked slot closer than this to its expiry is not handed out. */
+  readonly minRemainingMs: number;
+  /** The stock of an account nothing was drawn from for this long is given back. */
+  readonly idleMs: number;
+  readonly markerTtlMs: number;
+  readonly bindingTtlMs: number;
+  /** Whether the account may still be selected; the stock of one that may not is given back. */
+  readonly isSelectable: (accountId: number) => boolean;
+  readonly clock: () => number;
+  readonly logger: Logger;
+};
+
+export type StockedSlot = { readonly token: string; readonly expiresAt: number };
+
+/** What a select answered from stock, for the write-behind (marker, session binding). */
+export type HandOut = {
+  readonly accountId: number;
+  readonly token: string;
+  /** The select's marker key (selectMarkerKey): a retried select finds the slot through it. */
+  readonly markerKey: string;
+  /** The session binding the select followed, kept alive; null when it followed none. */
+  readonly sessionKey: string | null;
+};
+
+type Stocked = { readonly token: string; expiresAt: number };
+
+type Entry = {
+  readonly accountId: number;
+  readonly slotKey: string;
+  /** The account's concurrency as last seen: bounds how much of it the stock may take. */
+  concurrency: number;
+  /** In stock, newest last. */
+  slots: Stocked[];
+  /** Slots asked of Redis and not answered yet. */
+  requested: number;
+  lastTakenAt: number;
+};
+
+type Refill = { readonly entry: Entry; readonly cap: number; readonly tokens: string[] };
+
+const stockSpecs = {
+  flush: { lua: STOCK_FLUSH_LUA, keys: 'variadic' },
+  extend: { lua: STOCK_EXTEND_LUA, keys: 'variadic' },
+  giveBack: { lua: STOCK_RETURN_LUA, keys: 'variadic' },
+} as const;
+
+/**
+ * Slots a replica takes in Redis ahead of demand, so that a select can answer at once and leave
+ * Redis to a write-behind: the Redis round trip is most of a select's latency.
+ *
+ * A stocked slot is an ordinary slot — a member of the account's zset with an expiry — so it
+ * counts against the account's concurrency on every replica, and the invariant (never more than
+ * `concurrency` holders) holds exactly as for slots acquired at select time. What changes is
+ * only who holds it: the replica until it hands it out, then the caller, who releases and
+ * refreshes it by its token like any other. Stocked slots are short-lived (`ttlMs`, pushed out
+ * while they stay in stock), so a crashed replica's stock frees itself within seconds; the answer
+ * carries the slot's real expiry, and the gateway refreshes a long request's slot before it.
+ *
+ * The stock never crowds out demand: only accounts with room to spare are stocked (concurrency
+ * at least `minConcurrency`, taken only while the zset is under three quarters full), at most
+ * `max` slots each, and it is given back when the account goes idle here, stops being
+ * selectable, or the replica stops.
+ */
+export class SlotStock {
+  readonly #o: SlotStockOptions;
+  readonly #scripts: ScriptFns<typeof stockSpecs>;
+  readonly #entries = new Map<number, Entry>();
+  readonly #tokenPrefix: string;
+  #claims: HandOut[] = [];
+  #refills = new Map<number, Refill>();
+  #seq = 0;
+  #scheduled = false;
+  #inFlight = new Set<Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(options: SlotStockOptions) {
+    this.#o = options;
+    this.#scripts = defineScripts(options.redis, stockSpecs);
+    // Random per process: a restarted replica with the same id never reuses a live token.
+    this.#tokenPrefix = `stock:${options.replicaId}:${randomBytes(4).toString('hex')}:`;
+  }
+
+  get enabled(): boolean {
+    return this.#o.max > 0;
+  }
+
+  /** Slots in stock now, over every account. */
+  get size(): number {
+    let n = 0;
+    for (const entry of this.#entries.values()) n += entry.slots.length;
+    return n;
+  }
+
+  /** Slots the stock holds for the account now. */
+  stocked(accountId: number): number {
+    return this.#entries.get(accountId)?.slots.length ?? 0;
+  }
+
+  /** A slot of the account out of stock, or null when none is left with enough life in it. */
+  take(accountId: number, now: number): StockedSlot | null {
+    const entry = this.#entries.get(accountId);
+    if (entry === undefined) return null;
+    while (entry.slots.length > 0) {
+      const slot = entry.slots.pop()!;
+      if (slot.expiresAt - now >= this.#o.minRemainingMs) {
+        entry.lastTakenAt = now;
+        return { token: slot.token, expiresAt: slot.expiresAt };
+      }
+      // Too close to its expiry to hand out: let it lapse.
+    }
+    return null;
+  }
+
+  /** Records a slot answered from stock; its marker and binding are written behind. */
+  handOut(handOut: HandOut): void {
+    this.#claims.push(handOut);
+    this.#schedule();
+  }
+
+  /**
+   * Tops the account's stock up behind the current answers, if it is worth stocking: called for
+   * every account a select just took a slot on.
+   */
+  want(accountId: number, slotKey: string, concurrency: number, now: number): void {
+    if (this.#stopped) return;
+    const target = this.#target(concurrency);
+    if (target === 0) return;
+    let entry = this.#entries.get(accountId);
+    if (entry === undefined) {
+      entry = { accountId, slotKey, concurrency, slots: [], requested: 0, lastTakenAt: now };
+      this.#entries.set(accountId, entry);
+    }
+    entry.concurrency = concurrency;
+    const missing = target - entry.slots.length - entry.requested;
+    if (missing <= 0) return;
+    const tokens: string[] = [];
+    for (let i = 0; i < missing; i++) tokens.push(`${this.#tokenPrefix}${++this.#seq}`);
+    entry.requested += missing;
+    // Three quarters of the concurrency at most, counting every holder: the last quarter is only
+    // ever taken at select time.
+    const cap = concurrency - Math.ceil(concurrency / 4);
+    const pending = this.#refills.get(accountId);
+    if (pending === undefined) this.#refills.set(accountId, { entry, cap, tokens });
+    else this.#refills.set(accountId, { entry, cap, tokens: [...pending.tokens, ...tokens] });
+    this.#schedule();
+  }
+
+  /** Keeps the stock alive (and gives back what is no longer wanted) every `refreshMs`. */
+  start(): void {
+    if (!this.enabled || this.#timer !== undefined) return;
+    this.#timer = setInterval(() => this.#track(this.#refresh()), this.#o.refreshMs);
+    this.#timer.unref();
+  }
+
+  /** Stops stocking and gives every stocked slot back. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    if (this.#scheduled) this.#flush();
+    await Promise.all(this.#inFlight);
+    await this.#giveBack([...this.#entries.values()]);
+  }
+
+  #target(concurrency: number): number {
+    if (concurrency < this.#o.minConcurrency) return 0;
+    return Math.min(this.#o.max, Math.floor(concurrency / this.#o.minConcurrency));
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // After the answers of this turn of the event loop are written: off their critical path.
+    setImmediate(() => this.#flush());
+  }
+
+  #track(work: Promise<void>): void {
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
+  }
+
+  #flush(): void {
+    if (!this.#scheduled) return;
+    this.#scheduled = false;
+    const claims = this.#claims;
+    const refills = [...this.#refills.values()];
+    this.#claims = [];
+    this.#refills = new Map();
+    if (claims.length === 0 && refills.length === 0) return;
+    this.#track(this.#write(claims, refills));
+  }
+
+  async #write(claims: HandOut[], refills: Refill[]): Promise<void> {
+    const now = this.#o.clock();
+    const expiresAt = now + this.#o.ttlMs;
+    const keys: string[] = [];
+    const args: (string | number)[] = [
+      now,
+      this.#o.markerTtlMs,
+      this.#o.bindingTtlMs,
+      expiresAt,
+      claims.length,
+      refills.length,
+    ];
+    for (const claim of claims) {
+      keys.push(claim.markerKey, claim.sessionKey ?? claim.markerKey);
+      args.push(`${claim.accountId}:${claim.token}`, claim.sessionKey === null ? '0' : '1');
+    }
+    for (const refill of refills) {
+      keys.push(refill.entry.slotKey);
+      args.push(refill.cap, refill.tokens.length, ...refill.tokens);
+    }
+    let reply: unknown;
+    try {
+      reply = await this.#scripts.flush(keys, args);
+      if (!Array.isArray(reply) || reply.length !== claims.length + refills.length) {
+        throw new UnexpectedReplyError('slot stock flush', reply);
+      }
+    } catch (error) {
+      for (const refill of refills) refill.entry.requested -= refill.tokens.length;
+      // The answers already went out: their slots stand, only the retry markers are missing.
+      this.#o.logger.warn('slot stock write-behind failed', { error, claims: claims.length });
+      return;
+    }
+    for (let i = 0; i < refills.length; i++) {
+      const { entry, tokens } = refills[i]!;
+      entry.requested -= tokens.length;
+      const got = reply[claims.length + i] as number;
+      for (let j = 0; j < got; j++) entry.slots.push({ token: tokens[j]!, expiresAt });
+    }
+    // Stock that arrived after stop() began goes straight back.
+    if (this.#stopped) await this.#giveBack(refills.map((r) => r.entry));
+  }
+
+  async #refresh(): Promise<void> {
+    const now = this.#o.clock();
+    const keep: Entry[] = [];
+    const drop: Entry[] = [];
+    for (const entry of this.#entries.values()) {
+      entry.slots = entry.slots.filter((slot) => slot.expiresAt > now);
+      const wanted =
+        now - entry.lastTakenAt <= this.#o.idleMs && this.#o.isSelectable(entry.accountId);
+      if (!wanted) drop.push(entry);
+      else if (entry.slots.length > 0) keep.push(entry);
+    }
+    for (const entry of drop) {
+      if (entry.requested === 0) this.#entries.delete(entry.accountId);
+    }
+    try {
+      await Promise.all([this.#giveBack(drop), this.#extend(keep, now)]);
+    } catch (error) {
+      this.#o.logger.warn('slot stock refresh failed', { error });
+    }
+  }
+
+  async #extend(entries: Entry[], now: number): Promise<void> {
+    if (entries.length === 0) return;
+    const expiresAt = now + this.#o.ttlMs;
+    const slots = entries.map((entry) => [...entry.slots]);
+    const args: (string | number)[] = [expiresAt, now];
+    for (const list of slots) args.push(list.length, ...list.map((slot) => slot.token));
+    const reply = await this.#scripts.extend(
+      entries.map((entry) => entry.slotKey),
+      args,
+    );
+    const total = slots.reduce((n, list) => n + list.length, 0);
+    if (!Array.isArray(reply) || reply.length !== total) {
+      throw new UnexpectedReplyError('slot stock extend', reply);
+    }
+    let i = 0;
+    for (let e = 0; e < entries.length; e++) {
+      const gone = new Set<Stocked>();
+      for (const slot of slots[e]!) {
+        // A slot handed out meanwhile is the caller's now; its new expiry only helps it.
+        if (reply[i++] === 1) slot.expiresAt = expiresAt;
+        else gone.add(slot);
+      }
+      if (gone.size > 0) entries[e]!.slots = entries[e]!.slots.filter((s) => !gone.has(s));
+    }
+  }
+
+  /** Gives the entries' stocked slots back; they leave the stock at once. */
+  async #giveBack(entries: Entry[]): Promise<void> {
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const entry of entries) {
+      if (entry.slots.length === 0) continue;
+      keys.push(entry.slotKey);
+      args.push(entry.slots.length, ...entry.slots.map((slot) => slot.token));
+      entry.slots = [];
+    }
+    if (keys.length === 0) return;
+    try {
+      await this.#scripts.giveBack(keys, args);
+    } catch (error) {
+      // They expire within ttlMs anyway.
+      this.#o.logger.warn('giving slot stock back failed', { error });
+    }
+  }
+}
