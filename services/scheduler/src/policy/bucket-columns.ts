@@ -5,7 +5,8 @@ import {
   type Account,
   type EpochMs,
 } from '@switchyard/domain';
-import { loadRate, UNKNOWN, type ScoreNorms } from './score.js';
+import { EligibleRows, TIMED } from './eligible-rows.js';
+import { loadRate, UNKNOWN } from './score.js';
 import type { Candidate, CandidateStats } from './types.js';
 
 // Small integer per platform string, assigned on first sight: the hot loop compares integers,
@@ -25,12 +26,12 @@ export function platformCode(platform: string): number {
 export const ANTIGRAVITY_CODE = platformCode(Platform.Antigravity);
 export const OPENAI_CODE = platformCode(Platform.OpenAI);
 
-/** A shape row that passes the static rules but has an expiry or a block to check on the clock. */
-export const TIMED = 2;
-
-// Distinct models (and request shapes) with a cached bitmap per bucket; past this the cache
-// starts over, so a client cycling through made-up model names cannot grow it without bound.
+// Distinct models with a cached bitmap per bucket; past this the cache starts over, so a client
+// cycling through made-up model names cannot grow it without bound.
 const MAX_CACHED_MODELS = 64;
+// The same for request shapes (a model, mostly). A shape costs up to 41 bytes per row
+// (eligible-rows.ts): 13 MB at most for 10,000 rows.
+const MAX_CACHED_SHAPES = 32;
 
 /**
  * A bucket's candidates laid out column by column (row r is `candidates[r]`), kept current by
@@ -40,7 +41,8 @@ const MAX_CACHED_MODELS = 64;
  * Everything an eligibility rule needs is precomputed from the account when it is set:
  * `isSchedulable(now)` becomes `statusOk && !(expiresAt <= now) && !(blockedUntil > now)`, and model
  * support is a bitmap per requested model, computed once per model and updated row by row when
- * an account changes.
+ * an account changes. Per request shape it also keeps the eligible rows and their scores
+ * (EligibleRows), told of every change to a row as it is made.
  */
 export class BucketColumns {
   readonly size: number;
@@ -67,9 +69,7 @@ export class BucketColumns {
   /** loadRate(inUse, concurrency), kept with both. */
   readonly loadRate: Float64Array;
   readonly #accounts: Account[];
-  #shapes: EligibleShape[] = [];
-  readonly #odd: Uint8Array;
-  #oddRows = 0;
+  #shapes: EligibleRows[] = [];
   readonly #rowById = new Map<number, number>();
   #modelSupport = new Map<string, Uint8Array>();
 
@@ -90,7 +90,6 @@ export class BucketColumns {
     this.inUse = new Float64Array(n);
     this.waiting = new Float64Array(n);
     this.loadRate = new Float64Array(n);
-    this.#odd = new Uint8Array(n);
     this.#accounts = new Array<Account>(n);
     for (let row = 0; row < n; row++) {
       const candidate = candidates[row]!;
@@ -99,6 +98,12 @@ export class BucketColumns {
       this.setInUse(row, candidate.load.inUse);
       this.setWaiting(row, candidate.load.waiting);
     }
+  }
+
+  /** Whether no two rows hold the same account id (then `rowOf` finds every row of an id). */
+  get idsUnique(): boolean {
+    // The index holds every id present, once: as many ids as rows means no id repeats.
+    return this.#rowById.size === this.size;
   }
 
   /** The first row holding `accountId`, or −1. */
@@ -128,30 +133,37 @@ export class BucketColumns {
     for (const [model, bitmap] of this.#modelSupport) {
       bitmap[row] = supportsModel(account, model) ? 1 : 0;
     }
-    for (const shape of this.#shapes) shape.rows[row] = this.#fits(row, shape);
+    for (const shape of this.#shapes) {
+      shape.accountChanged(row, this.#fits(row, shape));
+    }
   }
 
   setInUse(row: number, inUse: number): void {
+    // Background refreshes rewrite every row; most loads have not moved since the last one.
+    if (Object.is(this.inUse[row], inUse)) return;
     this.inUse[row] = inUse;
     this.loadRate[row] = loadRate(inUse, this.concurrency[row]!);
+    for (const shape of this.#shapes) shape.loadChanged(row);
   }
 
   setWaiting(row: number, waiting: number): void {
+    if (Object.is(this.waiting[row], waiting)) return;
     this.waiting[row] = waiting;
-    this.#markOdd(row);
+    for (const shape of this.#shapes) shape.loadChanged(row);
   }
 
   /**
-   * 1 where the row passes every rule that does not depend on the clock or on the request's
-   * excluded ids — platform, transport, status and schedulable flag, model — for requests of this
-   * shape. Computed once per shape; rows are updated as their accounts change.
+   * The cache for requests of this shape (eligible-rows.ts): which rows pass the rules that do
+   * not depend on the clock or on the request's excluded ids — platform, transport, status and
+   * schedulable flag, model — and what follows from them. Built once per shape and kept current
+   * as rows change.
    */
   shape(
     platform: number,
     mixed: boolean,
     websocket: boolean,
     model: string | undefined,
-  ): EligibleShape {
+  ): EligibleRows {
     for (const shape of this.#shapes) {
       if (
         shape.platform === platform &&
@@ -162,23 +174,18 @@ export class BucketColumns {
         return shape;
       }
     }
-    if (this.#shapes.length >= MAX_CACHED_MODELS) this.#shapes = [];
-    const shape: EligibleShape = {
-      platform,
-      mixed,
-      websocket,
-      model,
-      rows: new Uint8Array(this.size),
-      norms: null,
-    };
-    for (let row = 0; row < this.size; row++) shape.rows[row] = this.#fits(row, shape);
+    if (this.#shapes.length >= MAX_CACHED_SHAPES) this.#shapes = [];
+    const key = { platform, mixed, websocket, model };
+    const fits = new Uint8Array(this.size);
+    for (let row = 0; row < this.size; row++) fits[row] = this.#fits(row, key);
+    const shape = new EligibleRows(this, key, fits);
     this.#shapes.push(shape);
     return shape;
   }
 
   // The rules of `ineligibility` except exclusion and the clock, from the columns: 0 when the
   // row fails one, else TIMED when it has a clock rule to check, else 1.
-  #fits(row: number, shape: EligibleShape): number {
+  #fits(row: number, shape: ShapeKey): number {
     const code = this.platform[row]!;
     if (code !== shape.platform && !(shape.mixed && this.mixedOk[row] === 1)) return 0;
     if (shape.websocket && code !== OPENAI_CODE) return 0;
@@ -187,27 +194,14 @@ export class BucketColumns {
     return this.expiresAt[row] !== Infinity || this.blockedUntil[row] !== -Infinity ? TIMED : 1;
   }
 
-  /**
-   * Whether every row's queue and error factors are at most 1 — true unless some waiting count
-   * or error rate is negative, which no real source produces. rank-columns.ts bounds scores on it.
-   */
-  get factorsBounded(): boolean {
-    return this.#oddRows === 0;
-  }
-
-  #markOdd(row: number): void {
-    const errorRate = this.errorRate[row]!;
-    const odd = this.waiting[row]! < 0 || (errorRate < 0 && errorRate !== UNKNOWN) ? 1 : 0;
-    this.#oddRows += odd - this.#odd[row]!;
-    this.#odd[row] = odd;
-  }
-
   setStats(row: number, stats: CandidateStats | null): void {
+    const oldTtft = this.ttftMs[row]!;
+    const oldHasTtft = this.hasTtft[row] === 1;
     this.errorRate[row] = stats === null ? UNKNOWN : stats.errorRate;
     const ttft = stats === null ? null : stats.ttftMs;
     this.hasTtft[row] = ttft === null ? 0 : 1;
     this.ttftMs[row] = ttft ?? UNKNOWN;
-    this.#markOdd(row);
+    for (const shape of this.#shapes) shape.statsChanged(row, oldTtft, oldHasTtft);
   }
 
   /** 1 where the row's account serves `model` (its mapping), computed once per model. */
@@ -236,19 +230,12 @@ export class BucketColumns {
   }
 }
 
-/** What a bucket keeps per request shape (see BucketColumns.shape). */
-export type EligibleShape = {
+/** The request shape a cache is kept for (see BucketColumns.shape). */
+type ShapeKey = {
   readonly platform: number;
   readonly mixed: boolean;
   readonly websocket: boolean;
   readonly model: string | undefined;
-  /** Non-zero where the row passes the shape's static rules; TIMED where it also has clock rules. */
-  readonly rows: Uint8Array;
-  /**
-   * The score normalisers of the last decision of this shape: the guess the next one scores
-   * with while it filters (rank-columns.ts). Only ever a guess — checked before it is used.
-   */
-  norms: ScoreNorms | null;
 };
 
 // NaN never blocks in isSchedulable (`NaN > now` is false), so it is skipped here too.

@@ -6,7 +6,7 @@ import { candidateColumns, type CandidateColumns } from './candidate-columns.js'
 import type { EligibilityContext } from './eligibility.js';
 import { EligibleSummary } from './eligible-summary.js';
 import { filterColumns } from './filter-columns.js';
-import { rankRows, sameNorms, scoreRowsInto } from './rank-columns.js';
+import { rankRows, type RankedRows } from './rank-columns.js';
 import {
   errorFactor,
   flooredTtft,
@@ -40,14 +40,15 @@ export type LoadBalanceOutcome =
  * Layer 3: filter the bucket, score the eligible accounts, keep the top K in a bounded heap and
  * order them by weighted random draw.
  *
- * Two passes, because priority and TTFT are scored relative to the eligible set (score.ts). The
- * first filters, copies each eligible candidate's scoring inputs into scratch columns and
- * gathers the normalisers and load statistics; the second scores the columns into the heap.
- * Neither allocates per candidate; only the K finalists get a score breakdown object.
+ * Over the candidate objects (the reference) it takes two passes, because priority and TTFT are
+ * scored relative to the eligible set (score.ts). The first filters, copies each eligible
+ * candidate's scoring inputs into scratch columns and gathers the normalisers and load
+ * statistics; the second scores the columns into the heap. Neither allocates per candidate; only
+ * the K finalists get a score breakdown object.
  *
- * With `bucket` (the same candidates as columns, kept by the caller) both passes read typed
- * arrays instead of the objects (rank-columns.ts); the rows, scores and heap are the same, and
- * everything after the heap is shared, so the plans are identical.
+ * With `bucket` (the same candidates as columns, kept by the caller) the ranking reads the
+ * bucket's cached eligible rows and scores instead (rank-columns.ts); the rows, scores and heap
+ * are the same, and everything after the heap is shared, so the plans are identical.
  */
 export function rankForLoadBalance(
   candidates: readonly Candidate[],
@@ -56,36 +57,21 @@ export function rankForLoadBalance(
   rng: () => number,
   bucket?: BucketColumns,
 ): LoadBalanceOutcome {
-  const columns = candidateColumns(candidates.length);
   const summary = new EligibleSummary();
-  let heap = new TopKHeap(config.topK, columns);
-  const shape =
-    bucket === undefined ? null : rankRows(bucket, context, config, columns, summary, heap);
-  if (bucket === undefined) filterEligible(candidates, context, columns, summary);
-  const count = summary.count;
-  if (count === 0) {
-    if (bucket !== undefined) filterColumns(bucket, context, columns, summary);
+  const ranked =
+    bucket === undefined
+      ? rankCandidates(candidates, context, config, summary)
+      : rankRows(bucket, context, config, summary);
+  if (ranked === null) {
+    if (bucket !== undefined) {
+      filterColumns(bucket, context, candidateColumns(bucket.size), summary);
+    }
     return { kind: 'empty', rejected: summary.rejected };
   }
-
-  const norms: ScoreNorms = {
-    maxPriority: summary.maxPriority,
-    priorityRange: summary.maxPriority - summary.minPriority,
-    minTtftMs: summary.minTtftMs === Infinity ? UNKNOWN : flooredTtft(summary.minTtftMs),
-  };
-  if (bucket === undefined || shape === null) {
-    scoreInto(heap, columns, count, norms, config);
-  } else if (!sameNorms(shape.norms, norms)) {
-    heap = new TopKHeap(config.topK, columns);
-    scoreRowsInto(heap, bucket, columns, count, norms, config);
-    shape.norms = norms;
-  }
-  const finalists = heap.drain();
-  // Copied out of the scratch before `rng` runs: caller code must never see the scratch.
-  const refs = finalists.map((row) => columns.ref[row]);
-  const scores = finalists.map((row) => columns.score[row]);
+  const { rows, scores, norms } = ranked;
+  const count = summary.count;
   const attempts = weightedOrder(scores, rng).map((rank) => {
-    const candidate = candidates[refs[rank]];
+    const candidate = candidates[rows[rank]];
     return {
       accountId: candidate.account.id,
       account: candidate.account,
@@ -93,7 +79,7 @@ export function rankForLoadBalance(
       score: scoreBreakdown(candidate, norms, config),
     };
   });
-  const best = candidates[refs[0]].account;
+  const best = candidates[rows[0]].account;
   const mean = summary.loadSum / count;
   return {
     kind: 'ranked',
@@ -107,6 +93,33 @@ export function rankForLoadBalance(
     eligibleCount: count,
     // Population standard deviation; the clamp absorbs round-off when all rates are equal.
     loadSkew: Math.sqrt(Math.max(0, summary.loadSquares / count - mean * mean)),
+  };
+}
+
+// The reference ranking over the candidate objects: finalists as candidate indices best first.
+function rankCandidates(
+  candidates: readonly Candidate[],
+  context: EligibilityContext,
+  config: PolicyConfig,
+  summary: EligibleSummary,
+): RankedRows | null {
+  const columns = candidateColumns(candidates.length);
+  filterEligible(candidates, context, columns, summary);
+  const count = summary.count;
+  if (count === 0) return null;
+  const norms: ScoreNorms = {
+    maxPriority: summary.maxPriority,
+    priorityRange: summary.maxPriority - summary.minPriority,
+    minTtftMs: summary.minTtftMs === Infinity ? UNKNOWN : flooredTtft(summary.minTtftMs),
+  };
+  const heap = new TopKHeap(config.topK, columns);
+  scoreInto(heap, columns, count, norms, config);
+  const finalists = heap.drain();
+  // Copied out of the scratch before `rng` runs: caller code must never see the scratch.
+  return {
+    rows: finalists.map((row) => columns.ref[row]),
+    scores: finalists.map((row) => columns.score[row]),
+    norms,
   };
 }
 
