@@ -15,7 +15,7 @@ export type { MetricsRegistryOptions } from './metrics-registry.js';
 export { runReadinessChecks } from './readiness.js';
 export type { ReadinessCheck, ReadinessReport } from './readiness.js';
 export { startOpsServer } from './ops-server.js';
-export type { OpsServer, OpsServerOptions } from './ops-server.js';
+export type { OpsServer, OpsServerOptions, RequestClasses } from './ops-server.js';
 
 export { installShutdown } from './shutdown.js';
 export type { ShutdownHandle, ShutdownOptions, ShutdownStep, SignalSource } from './shutdown.js';

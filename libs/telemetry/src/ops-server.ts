@@ -19,6 +19,18 @@ export interface OpsServerOptions {
   readonly checkTimeoutMs?: number;
   /** Everything that is not a probe or `/metrics` (e.g. the service's express app). */
   readonly handler?: RequestListener;
+  /** The classes the server builds each request and response from (see RequestClasses). */
+  readonly requestClasses?: RequestClasses;
+}
+
+/**
+ * Subclasses of node's IncomingMessage and ServerResponse for the server to build requests and
+ * responses from, so that they are born with the prototype a framework wants (e.g. express's
+ * request and response) instead of being re-prototyped per request, which V8 makes costly.
+ */
+export interface RequestClasses {
+  readonly IncomingMessage: typeof IncomingMessage;
+  readonly ServerResponse: new (req: IncomingMessage) => ServerResponse;
 }
 
 export interface OpsServer {
@@ -99,13 +111,24 @@ export function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
     else res.destroy();
   }
 
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     try {
       route(req, res);
     } catch (error) {
       fail(res, error);
     }
-  });
+  };
+  const server =
+    options.requestClasses === undefined
+      ? createServer(listener)
+      : createServer(
+          {
+            IncomingMessage: options.requestClasses.IncomingMessage,
+            // node types the option as the generic class; a subclass for IncomingMessage is it.
+            ServerResponse: options.requestClasses.ServerResponse as typeof ServerResponse,
+          },
+          listener,
+        );
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);

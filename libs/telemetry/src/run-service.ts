@@ -4,7 +4,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { LogLevel } from './log-level.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetricsRegistry } from './metrics-registry.js';
-import { startOpsServer, type OpsServer } from './ops-server.js';
+import { startOpsServer, type OpsServer, type RequestClasses } from './ops-server.js';
 import type { ReadinessCheck } from './readiness.js';
 import { installShutdown, type ShutdownHandle, type ShutdownStep } from './shutdown.js';
 import { setupTracing, type TraceExporterName } from './tracing.js';
@@ -34,6 +34,8 @@ export interface ServiceParts {
   readonly stop: readonly ShutdownStep[];
   /** The service's own HTTP routes, served on the same port as the probes. */
   readonly handler?: RequestListener;
+  /** The classes requests and responses are built from (see RequestClasses). */
+  readonly requestClasses?: RequestClasses;
 }
 
 export interface RunServiceOptions<C extends ServiceRuntimeConfig> {
@@ -90,6 +92,7 @@ export async function runService<C extends ServiceRuntimeConfig>(
       registry,
       checks: parts.checks,
       ...(parts.handler ? { handler: parts.handler } : {}),
+      ...(parts.requestClasses ? { requestClasses: parts.requestClasses } : {}),
     });
   } catch (err) {
     logger.error('start-up failed', { error: err });

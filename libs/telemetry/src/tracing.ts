@@ -5,6 +5,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ConsoleSpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { LazyContextManager } from './lazy-context-manager.js';
 
 export const TRACE_EXPORTERS = ['none', 'console'] as const;
 export type TraceExporterName = (typeof TRACE_EXPORTERS)[number];
@@ -31,7 +32,8 @@ export interface Tracing {
 
 /**
  * Registers a NodeTracerProvider as the process-wide tracer provider with the W3C trace-context
- * propagator and the AsyncLocalStorage context manager. Call once at start-up.
+ * propagator and the AsyncLocalStorage context manager (see LazyContextManager: it costs nothing
+ * until a trace context is actually entered). Call once at start-up.
  */
 export function setupTracing(options: TracingOptions): Tracing {
   const resource = resourceFromAttributes({
@@ -44,7 +46,10 @@ export function setupTracing(options: TracingOptions): Tracing {
     spanProcessors.push(new SimpleSpanProcessor(new ConsoleSpanExporter()));
   }
   const provider = new NodeTracerProvider({ resource, spanProcessors });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
+  provider.register({
+    propagator: new W3CTraceContextPropagator(),
+    contextManager: new LazyContextManager(),
+  });
   const tracer = trace.getTracer(options.serviceName);
 
   let stopped: Promise<void> | undefined;

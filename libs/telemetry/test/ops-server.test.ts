@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import type { OpsServer } from '@switchyard/telemetry';
 import {
   Counter,
@@ -30,6 +31,23 @@ describe('startOpsServer', () => {
     servers.push(server);
     return server;
   }
+
+  it('builds requests and responses from the classes it is given', async () => {
+    class TaggedRequest extends IncomingMessage {
+      readonly tag = 'request';
+    }
+    class TaggedResponse extends ServerResponse {
+      readonly tag = 'response';
+    }
+    const { url } = await start({
+      requestClasses: { IncomingMessage: TaggedRequest, ServerResponse: TaggedResponse },
+      handler: (req, res) => {
+        const tags = [(req as TaggedRequest).tag, (res as TaggedResponse).tag];
+        res.end(JSON.stringify(tags));
+      },
+    });
+    expect(await (await fetch(`${url}/v1/anything`)).json()).toEqual(['request', 'response']);
+  });
 
   it('answers /healthz with 200 ok while the process runs', async () => {
     const { url, port } = await start();

@@ -13,6 +13,7 @@ import { openAiRoutes } from './routes/openai-routes.js';
 import { relayBody } from './routes/relay-body.js';
 import { requestIdOf, type RouteDeps } from './routes/relay-route.js';
 import type { RouteGuards } from './routes/route-guards.js';
+import { serveFixedPathsFirst } from './routes/fixed-paths-first.js';
 import { FastRoutes } from './routes/route-table.js';
 
 export type AppParts = {
@@ -41,9 +42,8 @@ export function createApp(parts: AppParts): Express {
   app.set('etag', false);
   if (parts.admin !== undefined) app.use(parts.admin.path, parts.admin.router);
 
-  // One id per client request, shared by auth's key slot, the scheduler's slot and the records.
   app.use((_req: Request, res: Response, next: NextFunction) => {
-    res.locals.requestId = randomUUID();
+    assignRequestId(res);
     next();
   });
 
@@ -62,7 +62,8 @@ export function createApp(parts: AppParts): Express {
   const guards = routeGuards(parts, reject('auth'), reject('routing'));
   const deps: RouteDeps = { relay: parts.relay, onRejected: reject('routing') };
 
-  // Fixed paths are found by one lookup; Gemini's parameterised ones go to express's router.
+  // Fixed paths are found by one lookup and served ahead of express's dispatch (see
+  // serveFixedPathsFirst); Gemini's parameterised ones go to express's router.
   const routes = new FastRoutes(app);
   app.use(routes.middleware());
   anthropicRoutes(routes, '', deps, guards);
@@ -72,16 +73,28 @@ export function createApp(parts: AppParts): Express {
   anthropicRoutes(routes, ANTIGRAVITY, deps, guards, 'antigravity');
   geminiRoutes(routes, ANTIGRAVITY, deps, guards, 'antigravity');
 
-  app.use(notFound());
-  app.use(
-    clientErrorHandler({
-      onError: (error, req) => {
-        if (error.code === 'internal') parts.onInternalError?.(error, req);
-      },
-    }),
-  );
+  const unknownRoute = notFound();
+  const onError = clientErrorHandler({
+    onError: (error, req) => {
+      if (error.code === 'internal') parts.onInternalError?.(error, req);
+    },
+  });
+  app.use(unknownRoute);
+  app.use(onError);
+  serveFixedPathsFirst(app, routes, assignRequestId, (error, req, res) => {
+    if (error === undefined) void unknownRoute(req, res, ignore);
+    else onError(error, req, res, ignore);
+  });
   return app;
 }
+
+/** One id per client request, shared by auth's key slot, the scheduler's slot and the records. */
+function assignRequestId(res: Response): void {
+  res.locals.requestId = randomUUID();
+}
+
+// The 404 and error handlers answer every request themselves; nothing comes after them.
+function ignore(): void {}
 
 function routeGuards(
   parts: AppParts,

@@ -21,7 +21,7 @@ import {
   releaseLock,
   type Redis,
 } from '@switchyard/redis';
-import type { Logger } from '@switchyard/telemetry';
+import type { Logger, RequestClasses } from '@switchyard/telemetry';
 import { AccountStateReporter } from './accounts/account-state-reporter.js';
 import { compileErrorRules } from './accounts/upstream-error-rule.js';
 import { ADMIN_BASE_PATH, createAdminRouter } from './admin/index.js';
@@ -31,9 +31,12 @@ import { AccountStore } from './credentials/account-store.js';
 import { OAuthRefresher } from './credentials/oauth-refresher.js';
 import { watchAccountChanges } from './credentials/watch-account-changes.js';
 import { GroupModels } from './relay/group-models.js';
+import { EndOfTurn } from './relay/end-of-turn.js';
 import { Relay } from './relay/relay.js';
+import { ReportPublisher } from './relay/report-publisher.js';
 import { ensureUsageEventsStream } from './relay/usage-events-stream.js';
 import { JetStreamRequestEvents } from './relay/usage-events.js';
+import { expressRequestClasses } from './routes/fixed-paths-first.js';
 import { UpstreamClient } from './upstreams/upstream-client.js';
 
 export type GatewayDeps = {
@@ -47,6 +50,8 @@ export type GatewayDeps = {
 /** A running gateway: its express app (the client and admin APIs) and how to stop it. */
 export type Gateway = {
   readonly app: Express;
+  /** For the HTTP server serving `app`: requests born as express's (expressRequestClasses). */
+  readonly requestClasses: RequestClasses;
   /** Stops background work and flushes pending records; connections are the caller's. */
   stop(): Promise<void>;
 };
@@ -103,9 +108,15 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     skewSeconds: config.oauthRefreshSkewSeconds,
     timeoutMs: OAUTH_TIMEOUT_MS,
   });
-  const events = new JetStreamRequestEvents(bus.js(), logger.child({ component: 'records' }));
+  // Reports and records of the requests that end in one event-loop turn leave in one write.
+  const turn = new EndOfTurn((error) =>
+    logger.error('deferred request bookkeeping failed', { error }),
+  );
+  const events = new JetStreamRequestEvents(bus.nc, turn, logger.child({ component: 'records' }));
+  const relayLogger = logger.child({ component: 'relay' });
   const relay = new Relay({
     scheduler: createSchedulerClient(bus.nc, { timeoutMs: config.schedulerTimeoutMs }),
+    reports: new ReportPublisher(bus.nc, turn, relayLogger),
     slots,
     accounts,
     oauth,
@@ -127,7 +138,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     touch: (accountId) => lastUsed.touch(accountId),
     baseUrls: config.upstreamBaseUrls,
     limits: config,
-    logger: logger.child({ component: 'relay' }),
+    logger: relayLogger,
   });
   const lookup = new ApiKeyLookup({ db, cacheTtlMs: config.apiKeyCacheTtlMs });
   const app = createApp({
@@ -155,10 +166,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   });
   return {
     app,
+    requestClasses: expressRequestClasses(app),
     async stop() {
       watcher.stop();
       await lastUsed.close();
       await events.flush();
+      events.close();
       await upstream.close();
     },
   };

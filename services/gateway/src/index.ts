@@ -62,6 +62,8 @@ export { Relay } from './relay/relay.js';
 export type { RelayDeps } from './relay/relay.js';
 export type { RelayRequest } from './relay/relay-request.js';
 export { acquireAccount } from './relay/acquire-account.js';
+export { ClientGone, ClientGoneError, onAbort } from './relay/client-signal.js';
+export type { ClientSignal } from './relay/client-signal.js';
 export type { AccountSelector, AcquiredAccount, WaitObserver } from './relay/acquire-account.js';
 export { isFailoverStatus, maxSwitchesFor } from './relay/failover-policy.js';
 export type { SwitchLimits } from './relay/failover-policy.js';
@@ -69,6 +71,11 @@ export { selectFailure } from './relay/scheduler-errors.js';
 export { errorForLastFailure } from './relay/final-error.js';
 export { JetStreamRequestEvents } from './relay/usage-events.js';
 export type { RequestEvents } from './relay/usage-events.js';
+export { EndOfTurn } from './relay/end-of-turn.js';
+export { AsyncAckPublisher } from './relay/async-ack-publisher.js';
+export type { AsyncAckPublisherOptions } from './relay/async-ack-publisher.js';
+export { ReportPublisher } from './relay/report-publisher.js';
+export type { ReportSink } from './relay/report-publisher.js';
 
 // Client errors, auth and admin (engineer A's parts), through the same entry.
 export {

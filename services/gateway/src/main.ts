@@ -22,6 +22,7 @@ void runService({
     return {
       checks: infra.checks,
       handler: gateway.app,
+      requestClasses: gateway.requestClasses,
       stop: [{ name: 'gateway', run: () => gateway.stop() }, ...infra.stop],
     };
   },

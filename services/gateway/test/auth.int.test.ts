@@ -272,6 +272,24 @@ describe('authenticate', () => {
     expect(await fourth.json()).toMatchObject({ error: { type: 'rate_limit_error' } });
   });
 
+  it('counts every request toward its minute but lets one over the limit take no slot', async () => {
+    const { key, id } = await newKey({ rpmLimit: 1, concurrencyLimit: 1 });
+    const auth = { 'x-api-key': key };
+    const held = post(a, '/v1/messages', { ...auth, 'x-test-gate': 'c3' });
+    await eventually(() => gates.has('c3'));
+    const over = await post(b, '/v1/messages', auth);
+    expect(over.status).toBe(429);
+    expect(await over.json()).toMatchObject({ error: { type: 'rate_limit_error' } });
+    // The refused request neither holds nor held a slot: only the first one is in the set.
+    expect(await redisA.zrange(keys.apiKeyConcurrency(id), 0, -1)).toHaveLength(1);
+    gates.get('c3')!();
+    expect((await held).status).toBe(200);
+    await eventually(async () => (await redisA.zcard(keys.apiKeyConcurrency(id))) === 0);
+    // Still over the minute's limit with the slot free: the count includes the refusal.
+    expect((await post(a, '/v1/messages', auth)).status).toBe(429);
+    expect(await redisA.get(keys.apiKeyRpm(id, Math.floor(NOW / 60_000)))).toBe('3');
+  });
+
   it('serves a revoked key from its cache until the key is invalidated', async () => {
     const { key, id } = await newKey();
     expect((await post(a, '/v1/messages', { 'x-api-key': key })).status).toBe(200);

@@ -1,6 +1,7 @@
-import type { Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import type { RequestClasses } from '@switchyard/telemetry';
 
 /** An express app listening on a free loopback port, for tests that talk HTTP to it. */
 export type TestServer = {
@@ -8,9 +9,13 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-export function listen(app: Express): Promise<TestServer> {
+/**
+ * Serves `app` on a free loopback port: through `app.listen`, or — given the gateway's
+ * `requestClasses` — through a server built the way the service builds its own.
+ */
+export function listen(app: Express, classes?: RequestClasses): Promise<TestServer> {
   return new Promise((resolve, reject) => {
-    const server: Server = app.listen(0, '127.0.0.1', (err?: Error) => {
+    const onListening = (err?: Error) => {
       if (err) {
         reject(err);
         return;
@@ -24,7 +29,17 @@ export function listen(app: Express): Promise<TestServer> {
             server.close(() => done());
           }),
       });
-    });
+    };
+    const server: Server =
+      classes === undefined
+        ? app.listen(0, '127.0.0.1', onListening)
+        : createServer(
+            {
+              IncomingMessage: classes.IncomingMessage,
+              ServerResponse: classes.ServerResponse as typeof ServerResponse,
+            },
+            app,
+          ).listen(0, '127.0.0.1', () => onListening());
   });
 }
 

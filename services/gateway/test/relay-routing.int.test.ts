@@ -14,8 +14,15 @@ import {
 import { startHarness, type Harness } from '@switchyard/harness';
 import { createRedis, createSlotClient, KeyBuilder, type Redis } from '@switchyard/redis';
 import { createLogger } from '@switchyard/telemetry';
-import { acquireAccount, createGateway, GatewayError, type Gateway } from '../src/index.js';
-import { listen, type TestServer } from './http-test-server.js';
+import {
+  ClientGone,
+  ClientGoneError,
+  acquireAccount,
+  createGateway,
+  GatewayError,
+  type Gateway,
+} from '../src/index.js';
+import { eventually, listen, type TestServer } from './http-test-server.js';
 
 // The gateway wired on real NATS, Redis and Postgres, with no scheduler running: every refusal
 // the client can get before an upstream is involved, in its own API's error format.
@@ -62,7 +69,7 @@ describe('gateway routing without a scheduler', () => {
       destination: { write: () => 0 },
     });
     gateway = await createGateway({ config, logger, bus, redis, db });
-    server = await listen(gateway.app);
+    server = await listen(gateway.app, gateway.requestClasses);
   });
 
   afterAll(async () => {
@@ -275,5 +282,52 @@ describe('acquireAccount with a wait plan', () => {
     await expect(timedOut).rejects.toBeInstanceOf(GatewayError);
     await expect(timedOut).rejects.toMatchObject({ reason: 'wait_timeout', httpStatus: 429 });
     expect(await redis.zscore(keys.waiting(8), 'patient')).toBeNull();
+  });
+
+  it('releases the slot a select took for a client that went away meanwhile', async () => {
+    const slots = createSlotClient(redis, keys);
+    const gone = new ClientGone();
+    // The scheduler takes the slot and answers after the client left.
+    const scheduler = {
+      select: async () => {
+        expect(await slots.acquire(9, 'left', 1)).not.toBeNull();
+        gone.abort();
+        return {
+          account: { id: 9, platform: 'anthropic', type: 'apikey', concurrency: 1 },
+          decision: {
+            layer: 'load_balance',
+            candidateCount: 1,
+            topK: 1,
+            loadSkew: 0,
+            escapeReason: null,
+          },
+          slot: { acquired: true, token: 'left', expiresAt: Date.now() + 60_000 },
+        } satisfies SelectResult;
+      },
+    };
+    await expect(
+      acquireAccount(
+        { scheduler, slots },
+        { requestId: 'left', groupId: 1, platform: 'anthropic' },
+        gone,
+      ),
+    ).rejects.toBeInstanceOf(ClientGoneError);
+    await eventually(async () => (await redis.zcard(keys.slots(9))) === 0);
+  });
+
+  it('stops waiting as soon as the client goes away', async () => {
+    const slots = createSlotClient(redis, keys);
+    await slots.acquire(10, 'holder', 1);
+    const gone = new ClientGone();
+    const waiting = acquireAccount(
+      { scheduler: selector(planFor(10, 3, 10_000)), slots },
+      { requestId: 'quitter', groupId: 1, platform: 'anthropic' },
+      gone,
+    );
+    await eventually(async () => (await redis.zscore(keys.waiting(10), 'quitter')) !== null);
+    gone.abort();
+    await expect(waiting).rejects.toBeInstanceOf(ClientGoneError);
+    expect(await redis.zscore(keys.waiting(10), 'quitter')).toBeNull();
+    expect(await redis.zscore(keys.slots(10), 'quitter')).toBeNull();
   });
 });

@@ -1,4 +1,11 @@
-import { anthropicSessionHash, geminiSessionHash, openAiSessionHash } from '../src/index.js';
+import { createHash } from 'node:crypto';
+import {
+  SessionSource,
+  anthropicSessionHash,
+  geminiSessionHash,
+  openAiSessionHash,
+  sessionDigest,
+} from '../src/index.js';
 
 const CLAUDE_CODE_USER =
   'user_0a1b2c_account_11111111-2222-4333-8444-555555555555_session_aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
@@ -143,5 +150,22 @@ describe('geminiSessionHash', () => {
       geminiSessionHash('gemini-2.5-flash', turn1),
     );
     expect(geminiSessionHash('gemini-2.5-flash', { contents: [] })).toBeUndefined();
+  });
+});
+
+describe('sessionDigest', () => {
+  it('is the first 128 bits of SHA-256 over the source and the NUL-separated parts', () => {
+    const parts = ['7', 'system é', 'first 😀 message', ''];
+    const expected = createHash('sha256').update(SessionSource.ContentSeed);
+    for (const part of parts) expected.update('\u0000').update(part);
+    expect(sessionDigest(SessionSource.ContentSeed, parts)).toBe(
+      expected.digest('hex').slice(0, 32),
+    );
+  });
+
+  it('tells apart parts that only differ in where they split', () => {
+    expect(sessionDigest(SessionSource.ContentSeed, ['ab', 'c'])).not.toBe(
+      sessionDigest(SessionSource.ContentSeed, ['a', 'bc']),
+    );
   });
 });

@@ -62,6 +62,14 @@ export class ApiKeyLookup {
     return loading;
   }
 
+  /**
+   * The cached answer for this hash — the key, or null for a key known not to exist — or
+   * undefined when it is not cached (then `find` it).
+   */
+  cached(keyHash: string): ApiKeyPrincipal | null | undefined {
+    return this.#cache.get(keyHash);
+  }
+
   /** Forgets one key so the next request reads it again. */
   invalidate(keyHash: string): void {
     this.#cache.delete(keyHash);

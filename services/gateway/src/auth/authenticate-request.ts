@@ -4,7 +4,7 @@ import type { ApiKeyLookup } from './api-key-lookup.js';
 import type { ApiKeyPrincipal } from './api-key-principal.js';
 import { authRefusal } from './auth-refusal.js';
 import { checkApiKey } from './check-api-key.js';
-import { acquireKeyLimits } from './key-limits.js';
+import { NO_KEY_LIMITS, acquireKeyLimits } from './key-limits.js';
 import type { KeyLimitHold } from './key-limits.js';
 
 export type AuthenticateRequestDeps = {
@@ -26,6 +26,23 @@ export type AuthenticatedRequest = {
   readonly principal: ApiKeyPrincipal;
   readonly hold: KeyLimitHold;
 };
+
+/**
+ * The common case decided on the spot, without a promise: a cached, usable key without
+ * per-minute or concurrency limits (nothing to count in Redis). Undefined whenever anything
+ * else applies — not cached, refused, or limited — and `authenticateRequest` then decides.
+ */
+export function admitFromCache(
+  deps: AuthenticateRequestDeps,
+  input: AuthenticateRequestInput,
+): AuthenticatedRequest | undefined {
+  if (input.apiKey === undefined) return undefined;
+  const principal = deps.lookup.cached(hashApiKey(input.apiKey));
+  if (principal === undefined || principal === null) return undefined;
+  if (principal.concurrencyLimit !== null || principal.rpmLimit !== null) return undefined;
+  if (checkApiKey(principal, input.now) !== null) return undefined;
+  return { principal, hold: NO_KEY_LIMITS };
+}
 
 /**
  * The whole auth decision without HTTP: find the key, check its state and quotas, then take

@@ -3,9 +3,10 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { sendClientError, toGatewayError } from '../errors/index.js';
 import type { ClientFormat, GatewayError } from '../errors/index.js';
 import type { AuthContext } from './auth-context.js';
-import { authenticateRequest } from './authenticate-request.js';
-import type { AuthenticateRequestDeps } from './authenticate-request.js';
+import { admitFromCache, authenticateRequest } from './authenticate-request.js';
+import type { AuthenticateRequestDeps, AuthenticatedRequest } from './authenticate-request.js';
 import { extractApiKey } from './extract-api-key.js';
+import { keyLimitScripts } from './key-limits.js';
 
 export type AuthDeps = AuthenticateRequestDeps & {
   readonly now?: () => number;
@@ -37,6 +38,9 @@ export function authenticate(
   const slotTtlMs = deps.keySlotTtlMs ?? DEFAULT_KEY_SLOT_TTL_MS;
   const formatOf = typeof format === 'function' ? format : () => format;
 
+  // Defined now, before traffic: a script is never first defined while commands are in flight.
+  keyLimitScripts(deps.redis);
+
   return (req: Request, res: Response, next: NextFunction): void => {
     const locals = res.locals as { requestId?: unknown; auth?: AuthContext };
     const requestId = typeof locals.requestId === 'string' ? locals.requestId : randomUUID();
@@ -47,43 +51,48 @@ export function authenticate(
       void release?.();
     });
 
-    authenticateRequest(deps, {
-      apiKey: extractApiKey(req.headers, req.query),
+    const admit = ({ principal, hold }: AuthenticatedRequest): void => {
+      let timer: NodeJS.Timeout | undefined;
+      release = () => {
+        if (timer !== undefined) clearInterval(timer);
+        return hold.release();
+      };
+      // The client may have gone while we were looking the key up.
+      if (closed) {
+        void release();
+        return;
+      }
+      if (hold.holdsSlot) {
+        timer = setInterval(() => void hold.refresh(now()).catch(() => false), slotTtlMs / 3);
+        timer.unref();
+      }
+      locals.auth = {
+        apiKeyId: principal.apiKeyId,
+        apiKeyName: principal.name,
+        keyPrefix: principal.keyPrefix,
+        userId: principal.userId,
+        groupId: principal.groupId,
+        groupPlatform: principal.groupPlatform,
+        release,
+      };
+      next();
+    };
+    const input = {
+      // Only a URL with a query string can carry Gemini's `?key=`; express parses it on access.
+      apiKey: extractApiKey(req.headers, req.url.includes('?') ? req.query : undefined),
       requestId,
       now: now(),
       slotTtlMs,
-    }).then(
-      ({ principal, hold }) => {
-        let timer: NodeJS.Timeout | undefined;
-        release = () => {
-          if (timer !== undefined) clearInterval(timer);
-          return hold.release();
-        };
-        // The client may have gone while we were looking the key up.
-        if (closed) {
-          void release();
-          return;
-        }
-        if (hold.holdsSlot) {
-          timer = setInterval(() => void hold.refresh(now()).catch(() => false), slotTtlMs / 3);
-          timer.unref();
-        }
-        locals.auth = {
-          apiKeyId: principal.apiKeyId,
-          apiKeyName: principal.name,
-          keyPrefix: principal.keyPrefix,
-          userId: principal.userId,
-          groupId: principal.groupId,
-          groupPlatform: principal.groupPlatform,
-          release,
-        };
-        next();
-      },
-      (err: unknown) => {
-        const error = toGatewayError(err);
-        sendClientError(res, formatOf(req), error);
-        deps.onRefused?.(error, req, res);
-      },
-    );
+    };
+    const known = admitFromCache(deps, input);
+    if (known !== undefined) {
+      admit(known);
+      return;
+    }
+    authenticateRequest(deps, input).then(admit, (err: unknown) => {
+      const error = toGatewayError(err);
+      sendClientError(res, formatOf(req), error);
+      deps.onRefused?.(error, req, res);
+    });
   };
 }

@@ -1,6 +1,7 @@
-import type { KeyBuilder, Redis } from '@switchyard/redis';
-import { acquireSlot, refreshSlot, releaseSlot } from '@switchyard/redis';
+import type { KeyBuilder, Redis, ScriptFns } from '@switchyard/redis';
+import { UnexpectedReplyError, defineScripts, refreshSlot, releaseSlot } from '@switchyard/redis';
 import { authRefusal } from './auth-refusal.js';
+import { KEY_ADMIT_LUA } from './key-limit-script.js';
 
 export type KeyLimitInput = {
   readonly apiKeyId: number;
@@ -32,17 +33,32 @@ const RPM_KEY_TTL_MS = 2 * MINUTE_MS;
 // A concurrency refusal clears as soon as any request of the key ends; 1 s is a polite pause.
 const CONCURRENCY_RETRY_AFTER_SECONDS = 1;
 
-const NO_HOLD: KeyLimitHold = {
+/** The hold of a request that took no slot (a key without a concurrency limit). */
+export const NO_KEY_LIMITS: KeyLimitHold = {
   holdsSlot: false,
   release: () => Promise.resolve(),
   refresh: () => Promise.resolve(true),
 };
 
-async function countRequest(redis: Redis, key: string): Promise<number> {
-  const replies = await redis.multi().incr(key).pexpire(key, RPM_KEY_TTL_MS).exec();
-  const [incrError, count] = replies?.[0] ?? [new Error('transaction discarded'), null];
-  if (incrError !== null) throw incrError;
-  return Number(count);
+type Admission = { readonly count: number; readonly held: boolean };
+
+const keyLimitSpecs = {
+  admit: { lua: KEY_ADMIT_LUA, keys: 2, parse: parseAdmission },
+} as const;
+
+const scriptsByClient = new WeakMap<Redis, ScriptFns<typeof keyLimitSpecs>>();
+
+/**
+ * The key-limit script on this client, defined on first call. Call it once at start-up (before
+ * traffic) so the script is never first defined while other commands are in flight.
+ */
+export function keyLimitScripts(redis: Redis): ScriptFns<typeof keyLimitSpecs> {
+  let fns = scriptsByClient.get(redis);
+  if (fns === undefined) {
+    fns = defineScripts(redis, keyLimitSpecs);
+    scriptsByClient.set(redis, fns);
+  }
+  return fns;
 }
 
 /**
@@ -50,9 +66,9 @@ async function countRequest(redis: Redis, key: string): Promise<number> {
  * every gateway replica shares them. The minute count is a fixed window per clock minute
  * (cheap: one INCR; a burst across a minute boundary can reach twice the limit, which is the
  * usual trade for a counter that costs no sorted set). Concurrency uses the same slot zset as
- * account slots. Both run in one round trip; when either refuses, a slot taken meanwhile is
- * given back. Throws a business-limited GatewayError on refusal and an `auth_unavailable` one
- * when Redis fails.
+ * account slots. Both are decided by one script (KEY_ADMIT_LUA) in one round trip: a request
+ * over its minute's limit never takes a slot, so nothing has to be given back. Throws a
+ * business-limited GatewayError on refusal and an `auth_unavailable` one when Redis fails.
  */
 export async function acquireKeyLimits(
   redis: Redis,
@@ -60,44 +76,41 @@ export async function acquireKeyLimits(
   input: KeyLimitInput,
 ): Promise<KeyLimitHold> {
   const { concurrencyLimit, rpmLimit } = input;
-  if (concurrencyLimit === null && rpmLimit === null) return NO_HOLD;
+  if (concurrencyLimit === null && rpmLimit === null) return NO_KEY_LIMITS;
   const minute = Math.floor(input.now / MINUTE_MS);
   const slotKey = keys.apiKeyConcurrency(input.apiKeyId);
-  let results: [number | null, boolean | null];
+  let admission: Admission;
   try {
-    results = await Promise.all([
-      rpmLimit === null ? null : countRequest(redis, keys.apiKeyRpm(input.apiKeyId, minute)),
-      concurrencyLimit === null
-        ? null
-        : acquireSlot(redis, slotKey, {
-            requestId: input.requestId,
-            limit: concurrencyLimit,
-            ttlMs: input.slotTtlMs,
-            now: input.now,
-          }),
-    ]);
+    admission = await keyLimitScripts(redis).admit(
+      [keys.apiKeyRpm(input.apiKeyId, minute), slotKey],
+      [
+        rpmLimit ?? -1,
+        RPM_KEY_TTL_MS,
+        concurrencyLimit ?? -1,
+        input.now,
+        input.slotTtlMs,
+        input.requestId,
+      ],
+    );
   } catch (cause) {
-    // One of the two may have succeeded; give a possible slot back before refusing.
+    // The script may have run before the connection failed; give a possible slot back.
     if (concurrencyLimit !== null)
       await releaseSlot(redis, slotKey, input.requestId).catch(() => {});
     throw authRefusal('auth_unavailable', { cause });
   }
-  const [count, acquired] = results;
-  const holdsSlot = acquired === true;
-  if (rpmLimit !== null && count !== null && count > rpmLimit) {
-    if (holdsSlot) await releaseSlot(redis, slotKey, input.requestId).catch(() => {});
+  if (rpmLimit !== null && admission.count > rpmLimit) {
     const nextMinute = (minute + 1) * MINUTE_MS;
     throw authRefusal('api_key_rpm_limit', { retryAfterSeconds: (nextMinute - input.now) / 1000 });
   }
-  if (concurrencyLimit !== null && !holdsSlot) {
+  if (concurrencyLimit !== null && !admission.held) {
     throw authRefusal('api_key_concurrency_limit', {
       retryAfterSeconds: CONCURRENCY_RETRY_AFTER_SECONDS,
     });
   }
-  if (!holdsSlot) return NO_HOLD;
+  if (!admission.held) return NO_KEY_LIMITS;
   let released: Promise<void> | undefined;
   return {
-    holdsSlot,
+    holdsSlot: true,
     release: () =>
       (released ??= releaseSlot(redis, slotKey, input.requestId).then(
         () => undefined,
@@ -109,4 +122,14 @@ export async function acquireKeyLimits(
         ? Promise.resolve(false)
         : refreshSlot(redis, slotKey, { requestId: input.requestId, ttlMs: input.slotTtlMs, now }),
   };
+}
+
+function parseAdmission(reply: unknown): Admission {
+  if (Array.isArray(reply) && reply.length === 2) {
+    const [count, held] = reply as unknown[];
+    if (typeof count === 'number' && (held === 0 || held === 1)) {
+      return { count, held: held === 1 };
+    }
+  }
+  throw new UnexpectedReplyError('api key admission', reply);
 }

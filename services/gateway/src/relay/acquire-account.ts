@@ -7,6 +7,7 @@ import type {
 } from '@switchyard/contracts';
 import type { SlotClient } from '@switchyard/redis';
 import { GatewayError } from '../errors/index.js';
+import { ClientGoneError, onAbort, type ClientSignal } from './client-signal.js';
 import { selectFailure } from './scheduler-errors.js';
 
 /** The scheduler calls the relay makes (structurally the bus's SchedulerClient). */
@@ -45,18 +46,31 @@ const MAX_BACKOFF_MS = 250;
  * Asks the scheduler for an account and a slot. A wait plan is honoured: join the account's
  * waiting set (refused when `maxWaiting` already wait → 429), then try for a slot with backoff
  * until the plan's timeout (→ 429). The slot token is the request id, as the scheduler uses.
+ *
+ * A client that goes away during the select is noticed when its answer arrives (a select takes
+ * about a millisecond, its timeout bounds it): the slot the scheduler took for it is released
+ * at once and ClientGoneError thrown. Not abandoning the select midway is what lets the slot be
+ * released — the scheduler takes it whether or not anyone still waits for the answer. During a
+ * wait the client's going ends the wait at once.
  */
 export async function acquireAccount(
   deps: AcquireDeps,
   input: SelectRequestInput,
-  signal: AbortSignal,
+  signal: ClientSignal,
   observer: WaitObserver = {},
 ): Promise<AcquiredAccount> {
   let result: SelectResult;
   try {
-    result = await deps.scheduler.select(input, { signal });
+    result = await deps.scheduler.select(input);
   } catch (err) {
     throw selectFailure(err);
+  }
+  if (signal.aborted) {
+    if (result.slot !== undefined) {
+      // An unreleased slot expires by its TTL: a Redis failure here costs capacity, not safety.
+      void deps.slots.release(result.account.id, result.slot.token).catch(() => false);
+    }
+    throw new ClientGoneError();
   }
   if (result.slot !== undefined) {
     return {
@@ -74,7 +88,7 @@ async function waitForSlot(
   requestId: string,
   result: SelectResult,
   plan: WaitPlan,
-  signal: AbortSignal,
+  signal: ClientSignal,
   observer: WaitObserver,
 ): Promise<AcquiredAccount> {
   const now = deps.now ?? Date.now;
@@ -135,20 +149,19 @@ async function waitForSlot(
 }
 
 /** Resolves after `ms`, or rejects at once when the client goes away. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: ClientSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
-      reject(signal.reason as Error);
+      reject(new ClientGoneError());
       return;
     }
-    const onAbort = () => {
+    const stop = onAbort(signal, () => {
       clearTimeout(timer);
-      reject(signal.reason as Error);
-    };
+      reject(new ClientGoneError());
+    });
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      stop();
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

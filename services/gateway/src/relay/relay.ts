@@ -25,6 +25,7 @@ import {
   type AttemptPlace,
   type FailedAttempt,
 } from './attempt-log.js';
+import { ClientGone, type ClientSignal } from './client-signal.js';
 import { endStream, streamPinger } from './client-stream.js';
 import { isFailoverStatus, maxSwitchesFor, type SwitchLimits } from './failover-policy.js';
 import { errorForLastFailure, isTimeout } from './final-error.js';
@@ -36,10 +37,13 @@ import { selectInputFor, servingPlatforms } from './select-input.js';
 import { clientHeaders } from './response-headers.js';
 import { SlotLease } from './slot-lease.js';
 import { runAttempt, type AttemptOutcome } from './upstream-attempt.js';
+import type { ReportSink } from './report-publisher.js';
 import type { RequestEvents } from './usage-events.js';
 
 export type RelayDeps = {
-  readonly scheduler: AccountSelector & { report(report: Report): void };
+  readonly scheduler: AccountSelector;
+  /** Where each attempt's outcome goes (the schedulers' statistics); never throws. */
+  readonly reports: ReportSink;
   readonly slots: SlotClient;
   readonly accounts: AccountStore;
   readonly oauth: OAuthRefresher;
@@ -80,14 +84,14 @@ export class Relay {
   }
 
   async handle(req: RelayRequest, res: ServerResponse): Promise<void> {
-    const controller = new AbortController();
+    const gone = new ClientGone();
     const onClose = () => {
-      if (!res.writableFinished) controller.abort();
+      if (!res.writableFinished) gone.abort();
     };
     res.once('close', onClose);
     const log = new AttemptLog(req, this.#d.events);
     try {
-      log.finish(await this.#run(req, res, controller.signal, log));
+      log.finish(await this.#run(req, res, gone, log));
     } finally {
       res.off('close', onClose);
     }
@@ -97,7 +101,7 @@ export class Relay {
   async #run(
     req: RelayRequest,
     res: ServerResponse,
-    signal: AbortSignal,
+    signal: ClientSignal,
     log: AttemptLog,
   ): Promise<number> {
     const excluded: number[] = [];
@@ -134,7 +138,7 @@ export class Relay {
     res: ServerResponse,
     acquired: AcquiredAccount,
     attemptNo: number,
-    signal: AbortSignal,
+    signal: ClientSignal,
     log: AttemptLog,
   ): Promise<Step> {
     const accountId = acquired.account.id;
@@ -349,12 +353,7 @@ export class Relay {
     };
     if (firstByteAt !== null) report.firstTokenMs = Math.max(0, firstByteAt - startedAt);
     if (statusCode !== undefined) report.statusCode = statusCode;
-    try {
-      this.#d.scheduler.report(report);
-    } catch (err) {
-      // Reports only feed statistics; a lost one must never fail a request.
-      this.#d.logger.warn('report not published', { requestId: req.requestId, error: err });
-    }
+    this.#d.reports.report(report);
   }
 
   async #bindResponse(req: RelayRequest, facts: ResponseFacts, accountId: number): Promise<void> {

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { ResponseFacts, ResponseReader } from '../upstreams/response-reader.js';
 import type { UpstreamClient } from '../upstreams/upstream-client.js';
 import type { UpstreamTarget } from '../upstreams/upstream-target.js';
+import type { ClientSignal } from './client-signal.js';
 import { clientHeaders } from './response-headers.js';
 
 export type AttemptInput = {
@@ -14,7 +15,7 @@ export type AttemptInput = {
   readonly reader: ResponseReader;
   readonly res: ServerResponse;
   /** Aborted when the client goes away: the upstream call is cancelled with it. */
-  readonly signal: AbortSignal;
+  readonly signal: ClientSignal;
   /**
    * Runs with the answer's facts before the client's response ends (e.g. binding a response id,
    * which must exist before the client can send the next turn). Only given when needed: it makes

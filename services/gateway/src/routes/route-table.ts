@@ -1,4 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+/** The handlers of one method and path, in registration order (`next('route')` moves on). */
+export type RouteChains = readonly (readonly RequestHandler[])[];
 
 /** Where route modules register their handlers. */
 export type RouteTable = {
@@ -30,32 +34,39 @@ export class FastRoutes implements RouteTable {
     this.#add('POST', path, handlers);
   }
 
+  /** The handler chains registered for the request's method and path, if any. */
+  find(req: IncomingMessage): RouteChains | undefined {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    return this.#exact.get(`${req.method} ${q < 0 ? url : url.slice(0, q)}`);
+  }
+
+  /** Runs a request through `chains` (from `find`); `done` gets what no chain handled. */
+  run(chains: RouteChains, req: Request, res: Response, done: NextFunction): void {
+    let c = 0;
+    let i = 0;
+    const step = (err?: unknown): void => {
+      if (err === 'route') {
+        c++;
+        i = 0;
+      } else if (err !== undefined && err !== null) return done(err);
+      const handler = chains[c]?.[i++];
+      if (handler === undefined) return done();
+      try {
+        void handler(req, res, step);
+      } catch (thrown) {
+        done(thrown);
+      }
+    };
+    step();
+  }
+
   /** The middleware that serves the fixed-path routes; mount it before the router's own. */
   middleware(): RequestHandler {
     return (req: Request, res: Response, next: NextFunction): void => {
-      const url = req.url;
-      const q = url.indexOf('?');
-      const chains = this.#exact.get(`${req.method} ${q < 0 ? url : url.slice(0, q)}`);
-      if (chains === undefined) {
-        next();
-        return;
-      }
-      let c = 0;
-      let i = 0;
-      const step = (err?: unknown): void => {
-        if (err === 'route') {
-          c++;
-          i = 0;
-        } else if (err !== undefined && err !== null) return next(err);
-        const handler = chains[c]?.[i++];
-        if (handler === undefined) return next();
-        try {
-          void handler(req, res, step);
-        } catch (thrown) {
-          next(thrown);
-        }
-      };
-      step();
+      const chains = this.find(req);
+      if (chains === undefined) next();
+      else this.run(chains, req, res, next);
     };
   }
 

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { UpstreamTarget } from './upstream-target.js';
 
@@ -40,7 +41,8 @@ export class UpstreamClient {
   send(
     target: UpstreamTarget,
     body: Buffer | string | undefined,
-    signal: AbortSignal,
+    /** Cancels the call (an AbortSignal, or an EventEmitter with `aborted` and 'abort'). */
+    signal: AbortSignal | EventEmitter,
   ): Promise<UpstreamResponse> {
     return request(target.url, {
       method: target.method,
