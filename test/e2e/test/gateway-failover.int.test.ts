@@ -160,7 +160,11 @@ describe('gateway failover, account state and stickiness', () => {
       })
       .withResponse();
     expect(response.status).toBe(200);
-    expect(served('sk-e2e-slow-1')[0]!.outcome).toBe('client_closed');
+    // The simulator notices the closed connection at its next token tick.
+    await eventually(
+      async () => expect(served('sk-e2e-slow-1')[0]!.outcome).toBe('client_closed'),
+      1_000,
+    );
   });
 
   it('keeps 20 calls of one session on one account', async () => {

@@ -116,6 +116,19 @@ function poolAccount(id: number, groupId: number): Account {
   };
 }
 
+function lagP99(startLagNs: number[]): number {
+  return summarizeNs(startLagNs).p99Us;
+}
+
+/** SIGTERM, then waits for the exit (the replica gives its slot stock back first). */
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN);
@@ -229,13 +242,25 @@ export const schedulerBench: Bench = {
 
       const slots = createSlotClient(redis, keys);
       let n = 0;
-      const selectIn = (groupId: number) => {
+      // Answers out of the replica's slot stock (no Redis round trip before the answer).
+      let fromStock = 0;
+      let answered = 0;
+      const selectIn = async (groupId: number) => {
         const req: SelectRequestInput = {
           requestId: `bench-${++n}`,
           groupId,
           platform: 'anthropic',
         };
-        return client.select(req);
+        const result = await client.select(req);
+        answered += 1;
+        if (result.slot?.token.startsWith('stock:') === true) fromStock += 1;
+        return result;
+      };
+      const stockShare = () => {
+        const share = `${Math.round((100 * fromStock) / Math.max(1, answered))}% from stock`;
+        fromStock = 0;
+        answered = 0;
+        return share;
       };
       const release = (result: Awaited<ReturnType<SchedulerClient['select']>>) =>
         result.slot === undefined
@@ -249,14 +274,17 @@ export const schedulerBench: Bench = {
 
       const echoSeq = await timeSequential(echo, SEQUENTIAL);
       const pending: Promise<unknown>[] = [];
+      stockShare();
       const selectSeq = await timeSequential(async () => {
         const result = await selectIn(2);
         pending.push(release(result));
       }, SEQUENTIAL);
       await Promise.all(pending.splice(0));
+      const seqStock = stockShare();
       // The replica's own view of the same selects: receipt to answer, Redis included.
       const seqServer = await client.metrics('bench-scheduler');
       const selectReleaseSeq = await timeSequential(() => selectReleased(2), SEQUENTIAL);
+      stockShare();
       const echoRate = await timeAtRate(echo, RATE, AT_RATE);
       const selectRate = await timeAtRate(
         async () => {
@@ -267,14 +295,41 @@ export const schedulerBench: Bench = {
         AT_RATE,
       );
       await Promise.all(pending.splice(0));
+      const rateStock = stockShare();
       const rateServer = await client.metrics('bench-scheduler');
 
       // 10,000 accounts: load the bucket in the replica, select in it, then read its RSS. The
       // first select waits for the replica to read and index 10,000 accounts, which on a busy
-      // machine can outlast the client's select budget; a second try finds the bucket loaded.
-      await selectReleased(1).catch(() => selectReleased(1));
+      // machine can outlast the bench client's select budget: it gets a budget of its own.
+      const warm = await createSchedulerClient(bus.nc, { timeoutMs: 30_000 }).select({
+        requestId: 'bench-large-warm-up',
+        groupId: 1,
+        platform: 'anthropic',
+      });
+      await release(warm);
       const largeSeq = await timeSequential(() => selectReleased(1), 1_000, 100);
       const rssLargeMb = rssMb(scheduler.pid!);
+
+      // The same sequential selects on a replica without slot stock: every slot acquired in
+      // Redis before the answer (what a retry, a failover or a new session always pays).
+      await stopChild(scheduler);
+      const plainId = 'bench-scheduler-nostock';
+      children.push(
+        await startChild(
+          [join(process.cwd(), 'services/scheduler/dist/main.js')],
+          { ...env, SERVICE_INSTANCE_ID: plainId, SCHED_SLOT_STOCK_MAX: '0' },
+          async () => (await client.metrics(plainId)).replicaId === plainId,
+        ),
+      );
+      await selectReleased(2);
+      stockShare();
+      const plainSeq = await timeSequential(async () => {
+        const result = await selectIn(2);
+        pending.push(release(result));
+      }, SEQUENTIAL);
+      await Promise.all(pending.splice(0));
+      const plainServer = await client.metrics(plainId);
+      stockShare();
       const echoBase = 'nats echo, sequential (child process)';
       const echoRateBase = `nats echo at ${RATE}/s offered`;
       rows.push(
@@ -282,19 +337,23 @@ export const schedulerBench: Bench = {
         row('sched.v1.select, sequential', selectSeq, {
           baseline: echoBase,
           target: 'p50 ≤ 1.5× echo',
-          note: `${POOL}-account bucket; release untimed; in the replica: avg ${seqServer.decisionLatencyAvgUs} µs, p99 ${seqServer.decisionLatencyP99Us} µs`,
+          note: `${POOL}-account bucket; ${seqStock}; release untimed; in the replica: avg ${seqServer.decisionLatencyAvgUs} µs, p99 ${seqServer.decisionLatencyP99Us} µs`,
+        }),
+        row('sched.v1.select, sequential, stock off', plainSeq, {
+          baseline: echoBase,
+          note: `SCHED_SLOT_STOCK_MAX=0: every slot acquired in Redis first; in the replica: avg ${plainServer.decisionLatencyAvgUs} µs, p99 ${plainServer.decisionLatencyP99Us} µs`,
         }),
         row('sched.v1.select + slot release, sequential', selectReleaseSeq, {
           baseline: echoBase,
           note: 'release = one Redis ZREM from the client',
         }),
         row(echoRateBase, echoRate.samplesNs, {
-          note: `achieved ${Math.round(echoRate.achievedPerSec)}/s, ${echoRate.errors} errors`,
+          note: `achieved ${Math.round(echoRate.achievedPerSec)}/s, ${echoRate.errors} errors; start lag p99 ${lagP99(echoRate.startLagNs)} µs`,
         }),
         row(`sched.v1.select at ${RATE}/s offered`, selectRate.samplesNs, {
           baseline: echoRateBase,
           target: 'p99 ≤ 1500 µs',
-          note: `achieved ${Math.round(selectRate.achievedPerSec)}/s, ${selectRate.errors} errors; in the replica: avg ${rateServer.decisionLatencyAvgUs} µs, p99 ${rateServer.decisionLatencyP99Us} µs`,
+          note: `achieved ${Math.round(selectRate.achievedPerSec)}/s, ${selectRate.errors} errors; start lag p99 ${lagP99(selectRate.startLagNs)} µs; ${rateStock}; in the replica: avg ${rateServer.decisionLatencyAvgUs} µs, p99 ${rateServer.decisionLatencyP99Us} µs`,
         }),
         row('sched.v1.select + release, 10,000-account bucket', largeSeq, {
           baseline: echoBase,
