@@ -141,9 +141,24 @@ export class CandidateStore {
    * extra slot.
    */
   refreshLoadsIfStale(bucket: BucketCandidates): void {
+    if (bucket.liveLoads) return;
+    this.#refreshInBackground(bucket, this.#options.loadRefreshMs);
+  }
+
+  /**
+   * For buckets read live whose selects are answered without a Redis round trip (slot stock):
+   * re-reads their loads in the background once they are `maxAgeMs` old, so the next decisions
+   * rank on fresh loads and no select has to read them first.
+   */
+  refreshLiveLoads(bucket: BucketCandidates, maxAgeMs: number): void {
+    if (!bucket.liveLoads) return;
+    this.#refreshInBackground(bucket, maxAgeMs);
+  }
+
+  #refreshInBackground(bucket: BucketCandidates, maxAgeMs: number): void {
     const now = this.#options.clock();
-    if (bucket.liveLoads || bucket.loadRefresh !== null) return;
-    if (now - bucket.loadsReadAt < this.#options.loadRefreshMs) return;
+    if (bucket.loadRefresh !== null) return;
+    if (now - bucket.loadsReadAt < maxAgeMs) return;
     bucket.loadRefresh = this.#refreshLoads(bucket, now).finally(() => {
       bucket.loadRefresh = null;
     });

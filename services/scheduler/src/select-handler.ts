@@ -125,6 +125,9 @@ export class SelectHandler {
         const stocked = this.#fromStock(request, keys, bucket, plan, known, sessionSeen, now);
         if (stocked !== null) {
           this.#traceEscape(request, bucket, trace, known, plan);
+          // No acquire read the loads on the way: read them behind the answer before a select
+          // would have to read them first (maxLoadAgeMs), not as often as acquires do.
+          store.refreshLiveLoads(bucket, this.#o.maxLoadAgeMs / 2);
           return stocked;
         }
       }
