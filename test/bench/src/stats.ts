@@ -30,18 +30,27 @@ export function summarizeNs(samplesNs: number[]): LatencySummary {
   };
 }
 
-/** Runs `op` sequentially `iterations` times after `warmup` untimed runs; returns ns samples. */
-export async function timeSequential(
-  op: () => Promise<unknown>,
+/**
+ * Runs `op` sequentially `iterations` times after `warmup` untimed runs; returns ns samples.
+ * `after`, when given, runs untimed after each op with its result (e.g. releasing what the op
+ * took), so the next op starts on a quiet connection.
+ */
+export async function timeSequential<T>(
+  op: () => Promise<T>,
   iterations: number,
   warmup = Math.min(500, Math.ceil(iterations / 10)),
+  after?: (result: T) => Promise<unknown>,
 ): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await op();
+  for (let i = 0; i < warmup; i++) {
+    const result = await op();
+    if (after !== undefined) await after(result);
+  }
   const samples = new Array<number>(iterations);
   for (let i = 0; i < iterations; i++) {
     const t0 = process.hrtime.bigint();
-    await op();
+    const result = await op();
     samples[i] = Number(process.hrtime.bigint() - t0);
+    if (after !== undefined) await after(result);
   }
   return samples;
 }

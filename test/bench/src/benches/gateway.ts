@@ -229,10 +229,22 @@ export const gatewayBench: Bench = {
       );
       procs.push(gateway);
 
+      // The floor of any proxy hop on this machine: a bare Node relay (bare-proxy-process.ts).
+      const proxyPort = await freePort();
+      const proxy = await startProcess(
+        'test/bench/dist/benches/bare-proxy-process.js',
+        [String(proxyPort), simUrl, 'sk-bench-1'],
+        {},
+        proxyPort,
+      );
+      procs.push(proxy);
+
       const direct = poster(simUrl, { 'x-api-key': 'sk-bench-1' });
+      const viaProxy = poster(proxy.url, {});
       const viaGateway = poster(gateway.url, { 'x-api-key': key.key });
       for (let i = 0; i < WARMUP; i++) {
         await direct();
+        await viaProxy();
         await viaGateway();
       }
       // What the scheduler round trip costs on its own here, for attribution.
@@ -252,11 +264,13 @@ export const gatewayBench: Bench = {
         if (result.slot !== undefined) await slots.release(result.account.id, result.slot.token);
       };
       const directNs: number[] = [];
+      const proxyNs: number[] = [];
       const gatewayNs: number[] = [];
       const selectNs: number[] = [];
       for (let i = 0; i < WARMUP; i++) await selectRelease();
       for (let i = 0; i < PAIRS; i++) {
         await timed(direct, directNs);
+        await timed(viaProxy, proxyNs);
         await timed(viaGateway, gatewayNs);
         if (i % 5 === 0) await timed(selectRelease, selectNs);
       }
@@ -264,6 +278,7 @@ export const gatewayBench: Bench = {
       await redis.quit();
       const d = summarizeNs(directNs);
       const g = summarizeNs(gatewayNs);
+      const bare = summarizeNs(proxyNs);
       const addedP50 = Math.round((g.p50Us - d.p50Us) * 100) / 100;
       const addedP99 = Math.round((g.p99Us - d.p99Us) * 100) / 100;
 
@@ -290,6 +305,16 @@ export const gatewayBench: Bench = {
             p50Us: addedP50,
             p99Us: addedP99,
             target: 'p50 ≤ 600 µs',
+          },
+          row('through a bare Node proxy (sequential)', proxyNs, {
+            baseline: 'direct to simulator (sequential)',
+            note: 'HTTP server + undici pool, nothing else: the floor of a proxy hop here',
+          }),
+          {
+            case: 'added by a bare proxy hop (sequential)',
+            p50Us: Math.round((bare.p50Us - d.p50Us) * 100) / 100,
+            p99Us: Math.round((bare.p99Us - d.p99Us) * 100) / 100,
+            note: `the gateway adds ${Math.round((g.p50Us - bare.p50Us) * 100) / 100} µs p50 beyond it`,
           },
           row('of which: scheduler select + slot release', selectNs, {
             note: 'same run, from the bench process',

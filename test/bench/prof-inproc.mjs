@@ -1,0 +1,30 @@
+import { startHarness } from '@switchyard/harness';
+import { connectBus } from '@switchyard/bus';
+import { loadSchedulerConfig } from '@switchyard/config';
+import { createDb } from '@switchyard/db';
+import { KeyBuilder, SnapshotStore, createRedis, createSlotClient } from '@switchyard/redis';
+import { createScheduler } from '@switchyard/scheduler';
+import { createLogger } from '@switchyard/telemetry';
+const harness = await startHarness({ nats: true, redis: true, migrate: true });
+const bus = await connectBus({ servers: harness.natsUrl, name: 'p' });
+const redis = createRedis({ url: harness.redisUrl, name: 'p' });
+const keys = new KeyBuilder('sy:');
+const acct = (id) => ({ id, name: 'p'+id, platform: 'anthropic', type: 'apikey', status: 'active', schedulable: true, concurrency: 1000, priority: 10 + (id%3)*10, rateLimitResetAt: null, overloadUntil: null, tempUnschedulableUntil: null, tempUnschedulableReason: null, modelMapping: null, mixedScheduling: false, lastUsedAt: null, expiresAt: null, groupIds: [2] });
+await new SnapshotStore(redis, keys).write('g2:anthropic:mixed', Array.from({ length: 50 }, (_, i) => acct(1000001 + i)));
+const config = loadSchedulerConfig({ NATS_URL: harness.natsUrl, REDIS_URL: harness.redisUrl, DATABASE_URL: harness.databaseUrl, SERVICE_INSTANCE_ID: 'p', LOG_LEVEL: 'warn' });
+const db = createDb({ url: harness.databaseUrl });
+const logger = createLogger({ service: 'p', level: 'warn' });
+const sched = createScheduler({ config, bus, redis: createRedis({ url: harness.redisUrl, name: 's' }), db, logger });
+const slots = createSlotClient(redis, keys);
+const N = 20000; let n = 0; let stock = 0;
+const lat = [];
+for (let i = 0; i < N + 2000; i++) {
+  const t0 = process.hrtime.bigint();
+  const r = await sched.select({ requestId: 'p-' + (++n), groupId: 2, platform: 'anthropic' });
+  if (i >= 2000) lat.push(Number(process.hrtime.bigint() - t0) / 1000);
+  if (r.slot.token.startsWith('stock:')) stock++;
+  await slots.release(r.account.id, r.slot.token);
+}
+lat.sort((a, b) => a - b);
+console.log('in-process select p50', lat[N >> 1].toFixed(1), 'p90', lat[Math.floor(N * 0.9)].toFixed(1), 'p99', lat[Math.floor(N * 0.99)].toFixed(1), 'stock', stock);
+process.exit(0);

@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { connectBus, createSchedulerClient } from '@switchyard/bus';
+import { startHarness } from '@switchyard/harness';
+import { KeyBuilder, SnapshotStore, createRedis, createSlotClient, closeRedis } from '@switchyard/redis';
+import { timeAtRate, summarizeNs } from '@switchyard/bench';
+const harness = await startHarness({ nats: true, redis: true, migrate: true });
+const bus = await connectBus({ servers: harness.natsUrl, name: 'p' });
+const redis = createRedis({ url: harness.redisUrl, name: 'p' });
+const keys = new KeyBuilder('sy:');
+const acct = (id) => ({ id, name: 'p'+id, platform: 'anthropic', type: 'apikey', status: 'active', schedulable: true, concurrency: 1000, priority: 10 + (id%3)*10, rateLimitResetAt: null, overloadUntil: null, tempUnschedulableUntil: null, tempUnschedulableReason: null, modelMapping: null, mixedScheduling: false, lastUsedAt: null, expiresAt: null, groupIds: [2] });
+await new SnapshotStore(redis, keys).write('g2:anthropic:mixed', Array.from({ length: 50 }, (_, i) => acct(1000001 + i)));
+const env = { PATH: process.env.PATH, NATS_URL: harness.natsUrl, REDIS_URL: harness.redisUrl, DATABASE_URL: harness.databaseUrl, SERVICE_INSTANCE_ID: 'prof', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', LOG_LEVEL: 'warn', SCHED_SLOT_STOCK_MAX: process.env.STOCK ?? '4' };
+const child = spawn(process.execPath, [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/work/main/.local/prof'] : []), '../../services/scheduler/dist/main.js'], { env, stdio: 'inherit' });
+const client = createSchedulerClient(bus.nc, { timeoutMs: 2000 });
+for (;;) { try { await client.metrics('prof'); break; } catch { await new Promise(r => setTimeout(r, 100)); } }
+const slots = createSlotClient(redis, keys);
+let n = 0, stock = 0;
+const pending = [];
+const marks = [];
+const op = async () => { const t0 = performance.now(); const r = await client.select({ requestId: 'p-' + (++n), groupId: 2, platform: 'anthropic' }); if (r.slot.token.startsWith('stock:')) stock++; pending.push(slots.release(r.account.id, r.slot.token)); marks.push([t0, performance.now() - t0]); };
+for (let i = 0; i < 500; i++) await op();
+import('node:fs').then(()=>0);
+const { readFileSync } = await import('node:fs');
+const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+const nsP = () => Number(readFileSync('/proc/loadavg','utf8').split(' ')[0]);
+const { execSync } = await import('node:child_process');
+const pidOf = (name) => Number(execSync(`pgrep -f '${name}' | head -1`).toString().trim());
+const natsPid = pidOf('nats-server -a 127.0.0.1 -p ' + new URL(harness.natsUrl).port);
+const redisPid = pidOf('redis-server 127.0.0.1:' + new URL(harness.redisUrl).port);
+const c0 = cpu(child.pid), p0 = cpu(process.pid), n0 = cpu(natsPid), r0 = cpu(redisPid);
+const res = await timeAtRate(op, Number(process.env.RATE ?? 2000), Number(process.env.N ?? 10000));
+const c1 = cpu(child.pid), p1 = cpu(process.pid), n1 = cpu(natsPid), r1 = cpu(redisPid);
+console.log('nats-server CPU per select µs', ((n1 - n0) * 1000 / Number(process.env.N ?? 10000)).toFixed(0), 'redis', ((r1 - r0) * 1000 / Number(process.env.N ?? 10000)).toFixed(0));
+console.log('scheduler CPU per select µs', ((c1 - c0) * 1000 / Number(process.env.N ?? 10000)).toFixed(0), 'client', ((p1 - p0) * 1000 / Number(process.env.N ?? 10000)).toFixed(0));
+const s = summarizeNs(res.samplesNs);
+console.log('rate p50', s.p50Us, 'p99', s.p99Us, 'errors', res.errors, 'lag p99', summarizeNs(res.startLagNs).p99Us, 'stock', stock, '/', n);
+const slow = marks.slice(500).filter(([, l]) => l > 1.5); const base = marks[500][0];
+console.log('slow (>1.5ms):', slow.length, 'of', marks.length - 500);
+const buckets = new Map(); for (const [t, l] of slow) { const b = Math.floor((t - base) / 100); buckets.set(b, (buckets.get(b) ?? 0) + 1); }
+console.log('slow per 100ms bucket:', [...buckets.entries()].map(([b, c]) => b + ':' + c).join(' '));
+const t0 = Date.now();
+const m = await client.metrics('prof').catch(e => String(e));
+console.log('metrics after', Date.now() - t0, 'ms', typeof m === 'string' ? m : m.decisionLatencyAvgUs);
+console.log(require_ps());
+function require_ps() { return ''; }
+child.kill('SIGTERM'); await new Promise(r => child.on('exit', r));
+await closeRedis(redis); await bus.close(); await harness.stop();
