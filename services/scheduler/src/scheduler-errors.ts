@@ -50,3 +50,13 @@ export class SchedulerTimeoutError extends SchedulerError {
     this.name = 'SchedulerTimeoutError';
   }
 }
+
+/** A Redis failure as the select's error; the scheduler's own errors pass through. */
+export function asUnavailable(cause: unknown): unknown {
+  if (cause instanceof SchedulerError) return cause;
+  return new SchedulerUnavailableError('redis call failed', { cause });
+}
+
+export function rethrowUnavailable(cause: unknown): never {
+  throw asUnavailable(cause);
+}

@@ -9,12 +9,14 @@ import type { CandidateStore } from './candidate-store.js';
 import { requestSeed, seededRng } from './policy/index.js';
 import type { PlannedSelection, PolicyConfig, SelectionPolicy } from './policy/index.js';
 import type { SchedulerMetrics } from './scheduler-metrics.js';
-import { SelectOutcome } from './scheduler-metrics.js';
 import {
   NoAvailableAccountsError,
-  SchedulerError,
   SchedulerUnavailableError,
+  asUnavailable,
+  rethrowUnavailable,
 } from './scheduler-errors.js';
+import { selectRecord } from './select-record.js';
+import type { SelectTrace } from './select-record.js';
 import { decisionOf, slotAnswer, waitAnswer } from './select-answer.js';
 import { selectKeys } from './select-keys.js';
 import type {
@@ -27,6 +29,7 @@ import type {
 } from './select-redis.js';
 import type { SessionCache } from './session-cache.js';
 import type { SlotStock } from './slot-stock.js';
+import { answerFromStock } from './stock-answer.js';
 import { noteAcquire } from './note-acquire.js';
 
 export type SelectHandlerOptions = {
@@ -46,12 +49,6 @@ export type SelectHandlerOptions = {
   readonly maxLoadAgeMs: number;
   /** Loads older than this are re-read by the acquire, for the next decision. */
   readonly loadRefreshMs: number;
-};
-
-/** What a select saw and decided, filled in as it goes, for the metrics. */
-type SelectTrace = {
-  sessionAccountId: number | null;
-  escapeReason: string | null;
 };
 
 type Bind = Pick<AcquireInput, 'bindSession' | 'dropSessionAccountId' | 'refreshResponse'>;
@@ -99,7 +96,7 @@ export class SelectHandler {
       failure = error;
       throw error;
     } finally {
-      this.#record(trace, result, failure, performance.now() - started);
+      this.#o.metrics.record(selectRecord(trace, result, failure, performance.now() - started));
     }
   }
 
@@ -122,7 +119,18 @@ export class SelectHandler {
         throw new NoAvailableAccountsError(plan.reason, false);
       }
       if (round === 0) {
-        const stocked = this.#fromStock(request, keys, bucket, plan, known, sessionSeen, now);
+        const stocked =
+          this.#o.stock === null
+            ? null
+            : answerFromStock(this.#o.stock, {
+                request,
+                keys,
+                bucket,
+                plan,
+                known,
+                sessionSeen,
+                now,
+              });
         if (stocked !== null) {
           this.#traceEscape(request, bucket, trace, known, plan);
           // No acquire read the loads on the way: read them behind the answer before a select
@@ -147,52 +155,6 @@ export class SelectHandler {
       return await this.#whenFull(request, keys, bucket, plan, outcome.found, now);
     }
     throw new SchedulerUnavailableError(`bindings of ${request.requestId} kept changing`);
-  }
-
-  /**
-   * The answer out of the replica's slot stock, or null when this select must act in Redis:
-   * a retry or failover (checked against the slot an earlier select of the request holds), a
-   * previous response to look up, a session binding not seen here or to be written or dropped,
-   * or no stocked slot of the chosen account.
-   */
-  #fromStock(
-    request: SelectRequest,
-    keys: SelectKeys,
-    bucket: BucketCandidates,
-    plan: PlannedSelection,
-    known: Bindings,
-    sessionSeen: boolean,
-    now: number,
-  ): SelectResult | null {
-    const stock = this.#o.stock;
-    if (stock === null || !stock.enabled) return null;
-    if ((request.attempt ?? 1) > 1 || request.excludedAccountIds.length > 0) return null;
-    if (keys.response !== null || known.marker !== null || plan.dropSessionBinding) return null;
-    const first = plan.attempts[0]!;
-    let sessionKey: string | null = null;
-    if (keys.session !== null) {
-      if (!sessionSeen) return null;
-      if (plan.bindSession) {
-        // Only a refresh of the binding this replica knows; a new binding is written atomically.
-        if (known.session == null || known.session !== first.accountId) return null;
-        sessionKey = keys.session;
-      }
-    }
-    const slot = stock.take(first.accountId, now);
-    if (slot === null) return null;
-    stock.handOut({
-      accountId: first.accountId,
-      token: slot.token,
-      markerKey: keys.marker,
-      sessionKey,
-    });
-    stock.want(
-      first.accountId,
-      this.#candidate(bucket, first.accountId).slotKey,
-      first.concurrency,
-      now,
-    );
-    return slotAnswer(first.account, decisionOf(plan, first.accountId), slot.token, slot.expiresAt);
   }
 
   /** The bindings to decide on: read from Redis (with fresh loads), or known here. */
@@ -418,42 +380,6 @@ export class SelectHandler {
       return Promise.reject(asUnavailable(cause));
     }
   }
-
-  #record(
-    trace: SelectTrace,
-    result: SelectResult | undefined,
-    failure: unknown,
-    elapsedMs: number,
-  ): void {
-    let outcome: SelectOutcome;
-    if (result !== undefined) {
-      outcome = result.slot === undefined ? SelectOutcome.Wait : SelectOutcome.Slot;
-    } else {
-      outcome =
-        failure instanceof NoAvailableAccountsError ? SelectOutcome.None : SelectOutcome.Error;
-    }
-    this.#o.metrics.record({
-      outcome,
-      layer: result?.decision.layer ?? null,
-      switched:
-        result !== undefined &&
-        trace.sessionAccountId !== null &&
-        result.account.id !== trace.sessionAccountId,
-      escapeReason: trace.escapeReason,
-      loadSkew: result?.decision.loadSkew ?? null,
-      latencyUs: elapsedMs * 1000,
-    });
-  }
-}
-
-/** A Redis failure as the select's error; the scheduler's own errors pass through. */
-function asUnavailable(cause: unknown): unknown {
-  if (cause instanceof SchedulerError) return cause;
-  return new SchedulerUnavailableError('redis call failed', { cause });
-}
-
-function rethrowUnavailable(cause: unknown): never {
-  throw asUnavailable(cause);
 }
 
 /** The bindings an acquire did find (unchecked ones left out). */

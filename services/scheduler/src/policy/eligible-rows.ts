@@ -9,6 +9,7 @@ import {
   UNKNOWN,
   type ScoreNorms,
 } from './score.js';
+import { addTtftTerms, scoreRows } from './score-rows.js';
 import type { PolicyConfig } from './types.js';
 
 /** A `fits` row that passes the static rules but has an expiry or a block to check on the clock. */
@@ -362,54 +363,4 @@ function collectEligible(
   found[FROM] = from;
   found[UNTIL] = until;
   return found;
-}
-
-/**
- * Scores bucket rows `rows[0..count)` — or rows 0..count when `rows` is null — into `score`
- * (indexed by bucket row) under `norms` and `config`'s weights, and when `partial` is given,
- * each score but its TTFT term into it (see EligibleRows).
- */
-export function scoreRows(
-  bucket: BucketColumns,
-  rows: Int32Array | null,
-  count: number,
-  score: Float64Array,
-  partial: Float64Array | null,
-  norms: ScoreNorms,
-  config: PolicyConfig,
-): void {
-  const { priority, loadRate, waiting, errorRate, ttftMs } = bucket;
-  const {
-    priority: wPriority,
-    load: wLoad,
-    queue: wQueue,
-    errorRate: wError,
-    ttft: wTtft,
-  } = config.weights;
-  const maxWaiting = config.fallbackMaxWaiting;
-  const { maxPriority, priorityRange, minTtftMs } = norms;
-  for (let k = 0; k < count; k++) {
-    const row = rows === null ? k : rows[k];
-    // Same factors, same order of addition as scoreBreakdown: the totals agree bit for bit.
-    const terms =
-      wPriority * priorityFactor(priority[row], maxPriority, priorityRange) +
-      wLoad * (1 - loadRate[row]) +
-      wQueue * queueFactor(waiting[row], maxWaiting) +
-      wError * errorFactor(errorRate[row]);
-    if (partial !== null) partial[row] = terms;
-    score[row] = terms + wTtft * ttftFactor(ttftMs[row], minTtftMs);
-  }
-}
-
-// The fastest TTFT moved: each score is its other terms plus the new TTFT term.
-function addTtftTerms(
-  ttftMs: Float64Array,
-  partial: Float64Array,
-  score: Float64Array,
-  wTtft: number,
-  minTtftMs: number,
-): void {
-  for (let row = 0; row < score.length; row++) {
-    score[row] = partial[row] + wTtft * ttftFactor(ttftMs[row], minTtftMs);
-  }
 }
