@@ -7,17 +7,8 @@ import type { EligibilityContext } from './eligibility.js';
 import { EligibleSummary } from './eligible-summary.js';
 import { filterColumns } from './filter-columns.js';
 import { rankRows, type RankedRows } from './rank-columns.js';
-import {
-  errorFactor,
-  flooredTtft,
-  loadRate,
-  priorityFactor,
-  queueFactor,
-  scoreBreakdown,
-  ttftFactor,
-  UNKNOWN,
-  type ScoreNorms,
-} from './score.js';
+import { flooredTtft, loadRate, scoreBreakdown, UNKNOWN, type ScoreNorms } from './score.js';
+import { scoreRows } from './score-rows.js';
 import type { RejectionCounts, SelectionAttempt } from './selection-plan.js';
 import { servesRequestPlatform } from './serves-request-platform.js';
 import { supportsTransport } from './supports-transport.js';
@@ -206,25 +197,7 @@ function scoreInto(
   norms: ScoreNorms,
   config: PolicyConfig,
 ): void {
-  const { priority, loadRate: load, waiting, errorRate, ttftMs, score } = columns;
-  const {
-    priority: wPriority,
-    load: wLoad,
-    queue: wQueue,
-    errorRate: wError,
-    ttft: wTtft,
-  } = config.weights;
-  const maxWaiting = config.fallbackMaxWaiting;
-  const { maxPriority, priorityRange, minTtftMs } = norms;
-  for (let row = 0; row < count; row++) {
-    // Same factors, same order of addition as scoreBreakdown: the totals agree bit for bit.
-    score[row] =
-      wPriority * priorityFactor(priority[row], maxPriority, priorityRange) +
-      wLoad * (1 - load[row]) +
-      wQueue * queueFactor(waiting[row], maxWaiting) +
-      wError * errorFactor(errorRate[row]) +
-      wTtft * ttftFactor(ttftMs[row], minTtftMs);
-  }
+  scoreRows(columns, null, count, columns.score, null, norms, config);
   // A loop of its own: with the scoring maths beside it, V8 stopped inlining `offer`.
   for (let row = 0; row < count; row++) heap.offer(row);
 }

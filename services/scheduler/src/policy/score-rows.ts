@@ -1,8 +1,17 @@
-import type { BucketColumns } from './bucket-columns.js';
 import { errorFactor, priorityFactor, queueFactor, ttftFactor, type ScoreNorms } from './score.js';
 import type { PolicyConfig } from './types.js';
 
-// The columnar scoring of EligibleRows and rankRows: scoreBreakdown's arithmetic over columns.
+// The columnar scoring of EligibleRows, rankRows and the load-balance pass: scoreBreakdown's
+// arithmetic over columns.
+
+/** The score inputs, one entry per row (BucketColumns, CandidateColumns). */
+export type ScoreColumns = {
+  readonly priority: ArrayLike<number>;
+  readonly loadRate: ArrayLike<number>;
+  readonly waiting: ArrayLike<number>;
+  readonly errorRate: ArrayLike<number>;
+  readonly ttftMs: ArrayLike<number>;
+};
 
 /**
  * Scores bucket rows `rows[0..count)` — or rows 0..count when `rows` is null — into `score`
@@ -10,7 +19,7 @@ import type { PolicyConfig } from './types.js';
  * each score but its TTFT term into it (see EligibleRows).
  */
 export function scoreRows(
-  bucket: BucketColumns,
+  bucket: ScoreColumns,
   rows: Int32Array | null,
   count: number,
   score: Float64Array,
@@ -29,7 +38,7 @@ export function scoreRows(
   const maxWaiting = config.fallbackMaxWaiting;
   const { maxPriority, priorityRange, minTtftMs } = norms;
   for (let k = 0; k < count; k++) {
-    const row = rows === null ? k : rows[k];
+    const row = rows === null ? k : rows[k]!;
     // Same factors, same order of addition as scoreBreakdown: the totals agree bit for bit.
     const terms =
       wPriority * priorityFactor(priority[row], maxPriority, priorityRange) +
