@@ -16,6 +16,8 @@ export type { RemoteErrorBody } from './bus-errors.js';
 export type { BusLogger } from './bus-logger.js';
 export type { BusSchema, SchemaOutput } from './schema.js';
 export { request } from './request.js';
+export { ReplyInbox, replyInbox } from './reply-inbox.js';
+export type { InboxRequest } from './reply-inbox.js';
 export type { RequestOptions } from './request.js';
 export { serve, ServeErrorCodes } from './serve.js';
 export type {

@@ -83,10 +83,10 @@ describe('two scheduler replicas', () => {
     const nc = new Proxy(fx.bus.nc, {
       get(target, prop) {
         const value: unknown = Reflect.get(target, prop);
-        if (prop === 'request') {
-          return (...args: Parameters<typeof target.request>) => {
-            sent += 1;
-            return target.request(...args);
+        if (prop === 'publish') {
+          return (...args: Parameters<typeof target.publish>) => {
+            if (args[0] === 'sched.v1.select') sent += 1;
+            return target.publish(...args);
           };
         }
         return typeof value === 'function' ? value.bind(target) : value;
