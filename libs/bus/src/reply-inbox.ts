@@ -1,7 +1,6 @@
 import { createInbox } from '@nats-io/transport-node';
 import type { Msg, MsgHdrs, NatsConnection } from '@nats-io/transport-node';
-import type {
-  BusError} from './bus-errors.js';
+import type { BusError } from './bus-errors.js';
 import {
   BusAbortedError,
   BusConnectionError,
