@@ -1,17 +1,13 @@
-import {
-  BusNoRespondersError,
-  BusTimeoutError,
-  headersWithTrace,
-  replyInbox,
-  type Bus,
-  type ReplyInbox,
-} from '@switchyard/bus';
+import { randomUUID } from 'node:crypto';
+import { headersWithTrace, type Bus } from '@switchyard/bus';
 import type { EndOfTurn } from './end-of-turn.js';
 
 type NatsConnection = Bus['nc'];
+type Subscription = ReturnType<NatsConnection['subscribe']>;
 
 /** What a reply on the ack inbox carries that we read. */
 type AckMessage = {
+  readonly subject: string;
   readonly data: Uint8Array;
   readonly headers?: { readonly code: number } | undefined;
 };
@@ -32,6 +28,7 @@ type Outgoing = {
   readonly msgId: string;
   readonly ids: Readonly<Record<string, string>>;
   attempts: number;
+  deadline: number;
 };
 
 // The same schedule as publishDurable (@switchyard/bus): 100 ms doubling, capped at 2 s, rides
@@ -40,34 +37,47 @@ const DEFAULT_RETRIES = 3;
 const DEFAULT_ACK_TIMEOUT_MS = 5_000;
 const BASE_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 2_000;
+// Acks are checked for lateness once a second: a timeout fires up to a second late, which only
+// delays a retry, and no timer is set per message.
+const SWEEP_MS = 1_000;
 
 /**
  * Publishes to JetStream streams with acknowledgements collected asynchronously: each message
- * is a plain publish whose reply comes back on the connection's shared reply inbox (ReplyInbox,
- * @switchyard/bus), so a message costs a map entry and a timer, not a reply subscription. A message is retried — with the same `Nats-Msg-Id`, so the stream
+ * is a plain publish whose reply subject is a token under one inbox this publisher subscribes
+ * to, so a message costs a map entry instead of a request (a reply subscription entry, a timer
+ * and a promise chain each). A message is retried — with the same `Nats-Msg-Id`, so the stream
  * stores it once — when the stream answers with an error, when no stream answers, or when no
  * acknowledgement comes within the timeout; after the last retry it is given up and reported.
  * Publishing happens at the end of the turn (EndOfTurn), encoding included.
  */
 export class AsyncAckPublisher {
+  readonly #nc: NatsConnection;
   readonly #turn: EndOfTurn;
   readonly #retries: number;
   readonly #ackTimeoutMs: number;
   readonly #onGiveUp: AsyncAckPublisherOptions['onGiveUp'];
-  readonly #inbox: ReplyInbox;
-  /** Messages sent and not acknowledged yet. */
-  #awaitingAck = 0;
+  readonly #inbox = `_INBOX.${randomUUID().replaceAll('-', '')}`;
+  readonly #subscription: Subscription;
+  readonly #sweep: NodeJS.Timeout;
+  readonly #awaitingAck = new Map<string, Outgoing>();
+  #nextToken = 0;
   /** Messages not yet (re)sent: queued for the end of the turn, or waiting out a backoff. */
   #unsent = 0;
-  #closed = false;
   #whenIdle: (() => void)[] = [];
 
   constructor(nc: NatsConnection, turn: EndOfTurn, options: AsyncAckPublisherOptions) {
+    this.#nc = nc;
     this.#turn = turn;
     this.#retries = options.retries ?? DEFAULT_RETRIES;
     this.#ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.#onGiveUp = options.onGiveUp;
-    this.#inbox = replyInbox(nc);
+    this.#subscription = nc.subscribe(`${this.#inbox}.*`, {
+      callback: (err, msg) => {
+        if (err === null) this.#onAck(msg);
+      },
+    });
+    this.#sweep = setInterval(() => this.#expire(Date.now()), SWEEP_MS);
+    this.#sweep.unref();
   }
 
   /**
@@ -84,7 +94,7 @@ export class AsyncAckPublisher {
     this.#turn.defer(() => {
       this.#unsent--;
       const data = Buffer.from(JSON.stringify(payload), 'utf8');
-      this.#send({ subject, data, msgId, ids, attempts: 0 });
+      this.#send({ subject, data, msgId, ids, attempts: 0, deadline: 0 });
     });
   }
 
@@ -94,46 +104,50 @@ export class AsyncAckPublisher {
     return new Promise((resolve) => this.#whenIdle.push(resolve));
   }
 
-  /** Stops publishing; call after `flush`. A message handed over later is given up. */
+  /** Stops listening for acks; call after `flush`. */
   close(): void {
-    this.#closed = true;
+    clearInterval(this.#sweep);
+    this.#subscription.unsubscribe();
   }
 
   #send(message: Outgoing): void {
-    if (this.#closed) {
-      this.#onGiveUp(message.ids, new Error('the publisher is closed'));
-      this.#settled();
-      return;
-    }
     message.attempts++;
-    this.#awaitingAck++;
-    this.#inbox
-      .request({
-        subject: message.subject,
-        data: message.data,
+    message.deadline = Date.now() + this.#ackTimeoutMs;
+    const token = (this.#nextToken++).toString(36);
+    this.#awaitingAck.set(token, message);
+    try {
+      this.#nc.publish(message.subject, message.data, {
+        reply: `${this.#inbox}.${token}`,
         headers: headersWithTrace({ 'Nats-Msg-Id': message.msgId }),
-        timeoutMs: this.#ackTimeoutMs,
-        signal: undefined,
-      })
-      .then(ackProblem, (error: unknown) => this.#sendProblem(message, error))
-      .then((problem) => {
-        this.#awaitingAck--;
-        if (problem === undefined) this.#settled();
-        else this.#failed(message, problem);
       });
+    } catch (error) {
+      this.#awaitingAck.delete(token);
+      this.#failed(message, toError(error));
+    }
   }
 
-  /** A request failure as the reason to retry. */
-  #sendProblem(message: Outgoing, error: unknown): Error {
-    if (error instanceof BusNoRespondersError) {
-      return new Error('no stream took the message (status 503)');
-    }
-    if (error instanceof BusTimeoutError) {
-      return new Error(
-        `no acknowledgement within ${this.#ackTimeoutMs} ms (attempt ${message.attempts})`,
+  #onAck(msg: AckMessage): void {
+    const token = msg.subject.slice(this.#inbox.length + 1);
+    const message = this.#awaitingAck.get(token);
+    // A late ack of an attempt already timed out and resent: the resend gets its own.
+    if (message === undefined) return;
+    this.#awaitingAck.delete(token);
+    const problem = ackProblem(msg);
+    if (problem === undefined) this.#settled();
+    else this.#failed(message, problem);
+  }
+
+  #expire(now: number): void {
+    for (const [token, message] of this.#awaitingAck) {
+      if (message.deadline > now) continue;
+      this.#awaitingAck.delete(token);
+      this.#failed(
+        message,
+        new Error(
+          `no acknowledgement within ${this.#ackTimeoutMs} ms (attempt ${message.attempts})`,
+        ),
       );
     }
-    return toError(error);
   }
 
   #failed(message: Outgoing, error: Error): void {
@@ -158,13 +172,13 @@ export class AsyncAckPublisher {
   }
 
   #idle(): boolean {
-    return this.#unsent === 0 && this.#awaitingAck === 0;
+    return this.#unsent === 0 && this.#awaitingAck.size === 0;
   }
 }
 
 /** Why a reply is not a stored-message acknowledgement, or undefined when it is one. */
 function ackProblem(msg: AckMessage): Error | undefined {
-  // An empty reply is a status (503, no stream listening, arrives as BusNoRespondersError).
+  // An empty reply is a status: 503 when no stream listens on the subject.
   if (msg.data.length === 0) {
     return new Error(`no stream took the message (status ${msg.headers?.code ?? 'none'})`);
   }
