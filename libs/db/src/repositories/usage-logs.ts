@@ -31,12 +31,23 @@ export type UsageLogInsert = {
  * normal). The batch travels as one JSON parameter expanded by `json_populate_recordset`:
  * one parameter whatever the batch size (no 65535-parameter ceiling, one cached plan) and the
  * table's own column types do the conversions.
+ *
+ * The same statement meters the rows it inserted on their API keys: `quota_tokens_used` grows
+ * by their input, output, cache-creation and cache-read tokens (a count_tokens call consumes
+ * none) and `last_used_at` moves forward to the newest of them, never back (events arrive out
+ * of order). Only rows the insert returned count, so a replayed batch meters nothing twice,
+ * and the log and the counters commit or fail together.
  */
 export async function insertUsageLogs(
   db: Kysely<Database>,
   rows: readonly UsageLogInsert[],
 ): Promise<number> {
   if (rows.length === 0) return 0;
+  // `locked` takes the keys' row locks in id order before any of them is updated: ingest
+  // writes several batches at once, and two batches updating shared keys in different orders
+  // would deadlock. Every key `upd` touches comes out of `locked`, so no lock is taken out of
+  // order whatever join the planner picks. `updated_at` is left alone: it tracks edits of the
+  // key's settings, and metering is not one (accounts.last_used_at does the same).
   const result = await sql<{ inserted: number }>`
     with ins as (
       insert into usage_logs (
@@ -50,7 +61,34 @@ export async function insertUsageLogs(
         cache_read_tokens, stream, is_count_tokens, duration_ms, first_token_ms, created_at
       from json_populate_recordset(null::usage_logs, ${rows}::json)
       on conflict (request_id) do nothing
-      returning 1
+      returning api_key_id, input_tokens, output_tokens, cache_creation_tokens,
+        cache_read_tokens, is_count_tokens, created_at
+    ),
+    used as (
+      select
+        api_key_id,
+        coalesce(
+          sum(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens)
+            filter (where not is_count_tokens),
+          0
+        )::bigint as tokens,
+        max(created_at) as last_used_at
+      from ins
+      group by api_key_id
+    ),
+    locked as materialized (
+      select k.id, used.tokens, used.last_used_at
+      from api_keys k
+      join used on used.api_key_id = k.id
+      order by k.id
+      for update of k
+    ),
+    upd as (
+      update api_keys k set
+        quota_tokens_used = k.quota_tokens_used + locked.tokens,
+        last_used_at = greatest(k.last_used_at, locked.last_used_at)
+      from locked
+      where k.id = locked.id
     )
     select count(*)::int as inserted from ins
   `.execute(db);
