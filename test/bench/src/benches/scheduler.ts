@@ -29,7 +29,7 @@ import {
 } from '@switchyard/scheduler';
 import type { Bench } from '../bench.js';
 import type { BenchRow } from '../report.js';
-import { summarizeNs, timeAtRate, timeSequential } from '../stats.js';
+import { InFlight, summarizeNs, timeAtRate, timeSequential } from '../stats.js';
 
 const SEQUENTIAL = 5_000;
 const RATE = 2_000;
@@ -287,7 +287,7 @@ export const schedulerBench: Bench = {
       const echoInboxSeq = await timeSequential(echoInbox, SEQUENTIAL);
       const echoSeq = echoCoreSeq;
       const echo = echoCore;
-      const pending: Promise<unknown>[] = [];
+      const releases = new InFlight();
       stockShare();
       // The RPC alone: each slot is released after its select returns, outside the timing and
       // before the next select, so no release shares the connection with a timed select.
@@ -301,12 +301,12 @@ export const schedulerBench: Bench = {
       const selectRate = await timeAtRate(
         async () => {
           const result = await selectIn(2);
-          pending.push(release(result));
+          releases.track(release(result));
         },
         RATE,
         AT_RATE,
       );
-      await Promise.all(pending.splice(0));
+      await releases.drained();
       const rateStock = stockShare();
       const rateServer = await client.metrics('bench-scheduler');
 
