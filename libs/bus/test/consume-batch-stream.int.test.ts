@@ -1,57 +1,21 @@
-import { startNats } from '@switchyard/harness';
-import type { NatsServer } from '@switchyard/harness';
-import {
-  connectBus,
-  consumeBatchStream,
-  ensureConsumer,
-  ensureStream,
-  publishDurable,
-} from '@switchyard/bus';
-import type { BatchItem, Bus, ConsumerHandle, RawMessage } from '@switchyard/bus';
-import type { JetStreamManager } from '@nats-io/jetstream';
-import { z } from 'zod';
+import { consumeBatchStream } from '@switchyard/bus';
+import type { BatchItem, RawMessage } from '@switchyard/bus';
+import { Usage, useJetStream } from './jetstream-fixture.js';
 import { gate, waitFor } from './wait-for.js';
 
-const Usage = z.object({ requestId: z.string(), tokens: z.number() });
-type Usage = z.infer<typeof Usage>;
-
-let server: NatsServer;
-let bus: Bus;
-let jsm: JetStreamManager;
-let n = 0;
-let stream: string;
-let subject: string;
-const running: ConsumerHandle[] = [];
-
-beforeAll(async () => {
-  server = await startNats();
-  bus = await connectBus({ servers: server.url, name: 'batch-stream-test' });
-  jsm = await bus.jsm();
+const fx = useJetStream({
+  connectionName: 'batch-stream-test',
+  streamPrefix: 'BATCH_STREAM',
+  subjectTag: 'bs',
 });
-afterAll(async () => {
-  await bus.close();
-  await server.stop();
-});
+
 beforeEach(async () => {
-  n++;
-  stream = `BATCH_STREAM_${n}`;
-  subject = `test.bs${n}.usage`;
-  await ensureStream(jsm, { name: stream, subjects: [`test.bs${n}.>`] });
-  await ensureConsumer(jsm, stream, { durableName: 'writer', ackWaitMs: 30_000 });
-});
-afterEach(async () => {
-  for (const h of running.splice(0)) await h.stop();
+  await fx.streamWithConsumer('writer');
 });
 
-async function publish(count: number, from = 0): Promise<void> {
-  for (let i = from; i < from + count; i++) {
-    await publishDurable(bus.js(), subject, { requestId: `r${i}`, tokens: i }, { msgId: `r${i}` });
-  }
-}
-
-async function pending() {
-  const info = await jsm.consumers.info(stream, 'writer');
-  return info.num_ack_pending + info.num_pending;
+async function pending(): Promise<number> {
+  const { ackPending, pending } = await fx.pending('writer');
+  return ackPending + pending;
 }
 
 /** Acks are sent without waiting for the server: poll until none is outstanding. */
@@ -66,8 +30,8 @@ async function allAcked(): Promise<void> {
 describe('consumeBatchStream', () => {
   it('cuts batches by size and hands over a partial batch after maxWaitMs', async () => {
     const batches: string[][] = [];
-    running.push(
-      await consumeBatchStream(bus.js(), stream, 'writer', {
+    fx.running.push(
+      await consumeBatchStream(fx.bus.js(), fx.stream, 'writer', {
         schema: Usage,
         batchSize: 10,
         maxWaitMs: 50,
@@ -76,7 +40,7 @@ describe('consumeBatchStream', () => {
         },
       }),
     );
-    await publish(23);
+    await fx.publishUsage(23);
     await waitFor('23 events handled', () => batches.flat().length === 23);
     expect(batches.every((b) => b.length <= 10)).toBe(true);
     expect(new Set(batches.flat()).size).toBe(23);
@@ -87,7 +51,7 @@ describe('consumeBatchStream', () => {
     const release = gate();
     let attempts = 0;
     const stored = new Set<string>();
-    const handle = await consumeBatchStream(bus.js(), stream, 'writer', {
+    const handle = await consumeBatchStream(fx.bus.js(), fx.stream, 'writer', {
       schema: Usage,
       batchSize: 5,
       maxWaitMs: 20,
@@ -102,8 +66,8 @@ describe('consumeBatchStream', () => {
         for (const item of items) stored.add(item.value.requestId);
       },
     });
-    running.push(handle);
-    await publish(5);
+    fx.running.push(handle);
+    await fx.publishUsage(5);
     await waitFor('first attempt running', () => attempts === 1);
     // In the handler, not acked yet.
     expect(await pending()).toBe(5);
@@ -117,7 +81,7 @@ describe('consumeBatchStream', () => {
     const parked: RawMessage[] = [];
     const slow = gate();
     const seen: string[] = [];
-    const handle = await consumeBatchStream(bus.js(), stream, 'writer', {
+    const handle = await consumeBatchStream(fx.bus.js(), fx.stream, 'writer', {
       schema: Usage,
       batchSize: 100,
       maxWaitMs: 20,
@@ -129,8 +93,8 @@ describe('consumeBatchStream', () => {
         seen.push(...items.map((i) => i.value.requestId));
       },
     });
-    await bus.js().publish(subject, new TextEncoder().encode('not json'), { msgID: 'bad' });
-    await publish(3);
+    await fx.bus.js().publish(fx.subject, new TextEncoder().encode('not json'), { msgID: 'bad' });
+    await fx.publishUsage(3);
     await waitFor('malformed parked', () => parked.length === 1);
     expect(new TextDecoder().decode(parked[0]!.data)).toBe('not json');
     await new Promise((r) => setTimeout(r, 100));

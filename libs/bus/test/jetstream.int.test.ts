@@ -1,154 +1,114 @@
-import { startNats } from '@switchyard/harness';
-import type { NatsServer } from '@switchyard/harness';
 import {
   BusConfigConflictError,
   BusPublishError,
-  connectBus,
   consume,
   consumeBatches,
   ensureConsumer,
   ensureStream,
   publishDurable,
 } from '@switchyard/bus';
-import type { BatchItem, Bus, ConsumerHandle, MessageMeta, RawMessage } from '@switchyard/bus';
-import type { JetStreamManager } from '@nats-io/jetstream';
-import { z } from 'zod';
+import type { BatchItem, MessageMeta, RawMessage } from '@switchyard/bus';
+import { Usage, useJetStream } from './jetstream-fixture.js';
 import { waitFor } from './wait-for.js';
 
-const Usage = z.object({ requestId: z.string(), tokens: z.number() });
-type Usage = z.infer<typeof Usage>;
-
-let server: NatsServer;
-let bus: Bus;
-let jsm: JetStreamManager;
-let n = 0;
-let stream: string;
-let subject: string;
-const running: ConsumerHandle[] = [];
-
-beforeAll(async () => {
-  server = await startNats();
-  bus = await connectBus({ servers: server.url, name: 'js-test' });
-  jsm = await bus.jsm();
-});
-
-afterAll(async () => {
-  await bus.close();
-  await server.stop();
-});
-
-beforeEach(async () => {
-  n++;
-  stream = `TEST_${n}`;
-  subject = `test.js${n}.usage`;
-});
-
-afterEach(async () => {
-  for (const h of running.splice(0)) await h.stop();
-});
-
-async function streamWithConsumer(durable = 'worker'): Promise<void> {
-  await ensureStream(jsm, { name: stream, subjects: [`test.js${n}.>`] });
-  await ensureConsumer(jsm, stream, { durableName: durable, ackWaitMs: 30_000 });
-}
-
-async function pending(durable = 'worker') {
-  const info = await jsm.consumers.info(stream, durable);
-  return { ackPending: info.num_ack_pending, pending: info.num_pending };
-}
+const fx = useJetStream({ connectionName: 'js-test', streamPrefix: 'TEST', subjectTag: 'js' });
 
 describe('ensureStream', () => {
   it('creates once, then leaves an identical stream alone', async () => {
-    const options = { name: stream, subjects: [`test.js${n}.>`], maxAgeMs: 3_600_000 };
-    expect(await ensureStream(jsm, options)).toBe('created');
-    expect(await ensureStream(jsm, options)).toBe('unchanged');
-    const info = await jsm.streams.info(stream);
+    const options = { name: fx.stream, subjects: [`${fx.prefix}.>`], maxAgeMs: 3_600_000 };
+    expect(await ensureStream(fx.jsm, options)).toBe('created');
+    expect(await ensureStream(fx.jsm, options)).toBe('unchanged');
+    const info = await fx.jsm.streams.info(fx.stream);
     expect(info.config.duplicate_window).toBe(120_000 * 1_000_000);
     expect(info.config.storage).toBe('file');
   });
 
   it('updates a stream whose limits changed', async () => {
-    await ensureStream(jsm, { name: stream, subjects: [`test.js${n}.a`] });
-    const outcome = await ensureStream(jsm, {
-      name: stream,
-      subjects: [`test.js${n}.a`, `test.js${n}.b`],
+    await ensureStream(fx.jsm, { name: fx.stream, subjects: [`${fx.prefix}.a`] });
+    const outcome = await ensureStream(fx.jsm, {
+      name: fx.stream,
+      subjects: [`${fx.prefix}.a`, `${fx.prefix}.b`],
       maxAgeMs: 60_000,
     });
     expect(outcome).toBe('updated');
-    const info = await jsm.streams.info(stream);
-    expect(info.config.subjects).toEqual([`test.js${n}.a`, `test.js${n}.b`]);
+    const info = await fx.jsm.streams.info(fx.stream);
+    expect(info.config.subjects).toEqual([`${fx.prefix}.a`, `${fx.prefix}.b`]);
     expect(info.config.max_age).toBe(60_000 * 1_000_000);
     // The default 2 min duplicate window is shortened to the 1 min max age.
     expect(info.config.duplicate_window).toBe(60_000 * 1_000_000);
   });
 
   it('is safe when replicas ensure the same stream concurrently', async () => {
-    const options = { name: stream, subjects: [`test.js${n}.>`] };
-    const outcomes = await Promise.all([1, 2, 3].map(() => ensureStream(jsm, options)));
+    const options = { name: fx.stream, subjects: [`${fx.prefix}.>`] };
+    const outcomes = await Promise.all([1, 2, 3].map(() => ensureStream(fx.jsm, options)));
     expect(outcomes.every((o) => o === 'created' || o === 'unchanged')).toBe(true);
-    expect(await ensureStream(jsm, options)).toBe('unchanged');
+    expect(await ensureStream(fx.jsm, options)).toBe('unchanged');
   });
 
   it('refuses to change the storage of an existing stream', async () => {
-    await ensureStream(jsm, { name: stream, subjects: [`test.js${n}.>`] });
+    await ensureStream(fx.jsm, { name: fx.stream, subjects: [`${fx.prefix}.>`] });
     await expect(
-      ensureStream(jsm, { name: stream, subjects: [`test.js${n}.>`], storage: 'memory' }),
+      ensureStream(fx.jsm, { name: fx.stream, subjects: [`${fx.prefix}.>`], storage: 'memory' }),
     ).rejects.toBeInstanceOf(BusConfigConflictError);
   });
 });
 
 describe('ensureConsumer', () => {
   it('creates a durable explicit-ack pull consumer once, then leaves it alone', async () => {
-    await ensureStream(jsm, { name: stream, subjects: [`test.js${n}.>`] });
-    const options = { durableName: 'agg', filterSubject: subject, ackWaitMs: 10_000 };
-    expect(await ensureConsumer(jsm, stream, options)).toBe('created');
-    expect(await ensureConsumer(jsm, stream, options)).toBe('unchanged');
-    const info = await jsm.consumers.info(stream, 'agg');
+    await ensureStream(fx.jsm, { name: fx.stream, subjects: [`${fx.prefix}.>`] });
+    const options = { durableName: 'agg', filterSubject: fx.subject, ackWaitMs: 10_000 };
+    expect(await ensureConsumer(fx.jsm, fx.stream, options)).toBe('created');
+    expect(await ensureConsumer(fx.jsm, fx.stream, options)).toBe('unchanged');
+    const info = await fx.jsm.consumers.info(fx.stream, 'agg');
     expect(info.config).toMatchObject({
       durable_name: 'agg',
       ack_policy: 'explicit',
-      filter_subject: subject,
+      filter_subject: fx.subject,
       ack_wait: 10_000 * 1_000_000,
     });
     expect(info.config.deliver_subject).toBeUndefined();
   });
 
   it('updates the ack wait and max deliveries in place', async () => {
-    await ensureStream(jsm, { name: stream, subjects: [`test.js${n}.>`] });
-    await ensureConsumer(jsm, stream, { durableName: 'agg', ackWaitMs: 10_000 });
+    await ensureStream(fx.jsm, { name: fx.stream, subjects: [`${fx.prefix}.>`] });
+    await ensureConsumer(fx.jsm, fx.stream, { durableName: 'agg', ackWaitMs: 10_000 });
     expect(
-      await ensureConsumer(jsm, stream, { durableName: 'agg', ackWaitMs: 20_000, maxDeliver: 5 }),
+      await ensureConsumer(fx.jsm, fx.stream, {
+        durableName: 'agg',
+        ackWaitMs: 20_000,
+        maxDeliver: 5,
+      }),
     ).toBe('updated');
-    const info = await jsm.consumers.info(stream, 'agg');
+    const info = await fx.jsm.consumers.info(fx.stream, 'agg');
     expect(info.config.ack_wait).toBe(20_000 * 1_000_000);
     expect(info.config.max_deliver).toBe(5);
   });
 
   it('refuses to change where an existing consumer starts', async () => {
-    await ensureStream(jsm, { name: stream, subjects: [`test.js${n}.>`] });
-    await ensureConsumer(jsm, stream, { durableName: 'agg' });
+    await ensureStream(fx.jsm, { name: fx.stream, subjects: [`${fx.prefix}.>`] });
+    await ensureConsumer(fx.jsm, fx.stream, { durableName: 'agg' });
     await expect(
-      ensureConsumer(jsm, stream, { durableName: 'agg', deliverPolicy: 'new' }),
+      ensureConsumer(fx.jsm, fx.stream, { durableName: 'agg', deliverPolicy: 'new' }),
     ).rejects.toBeInstanceOf(BusConfigConflictError);
   });
 });
 
 describe('publishDurable', () => {
   it('stores one message when the same msgId is published twice', async () => {
-    await streamWithConsumer();
+    await fx.streamWithConsumer('worker');
     const usage = { requestId: 'req-1', tokens: 10 };
-    const first = await publishDurable(bus.js(), subject, usage, { msgId: 'req-1' });
-    const second = await publishDurable(bus.js(), subject, usage, { msgId: 'req-1' });
+    const first = await publishDurable(fx.bus.js(), fx.subject, usage, { msgId: 'req-1' });
+    const second = await publishDurable(fx.bus.js(), fx.subject, usage, { msgId: 'req-1' });
     expect(first.duplicate).toBe(false);
     expect(second.duplicate).toBe(true);
     expect(second.seq).toBe(first.seq);
-    expect((await jsm.streams.info(stream)).state.messages).toBe(1);
+    expect((await fx.jsm.streams.info(fx.stream)).state.messages).toBe(1);
   });
 
   it('throws BusPublishError after its retries when no stream takes the subject', async () => {
     const attempt = publishDurable(
-      bus.js(),
-      `nostream.${n}`,
+      fx.bus.js(),
+      `nostream.${fx.stream}`,
       {},
       { msgId: 'x', timeoutMs: 500, retries: 2 },
     );
@@ -163,11 +123,11 @@ describe('publishDurable', () => {
 
 describe('consume', () => {
   it('acks handled messages, parks a malformed one and still delivers the next', async () => {
-    await streamWithConsumer();
+    await fx.streamWithConsumer('worker');
     const seen: Array<{ value: Usage; meta: MessageMeta }> = [];
     const parked: RawMessage[] = [];
-    running.push(
-      await consume(bus.js(), stream, 'worker', {
+    fx.running.push(
+      await consume(fx.bus.js(), fx.stream, 'worker', {
         schema: Usage,
         handler: async (value, meta) => {
           seen.push({ value, meta });
@@ -177,29 +137,34 @@ describe('consume', () => {
         },
       }),
     );
-    await publishDurable(bus.js(), subject, { requestId: 'a', tokens: 1 }, { msgId: 'a' });
-    await publishDurable(bus.js(), subject, { requestId: 'b', tokens: 'many' }, { msgId: 'b' });
-    await bus.js().publish(subject, new TextEncoder().encode('not json'), { msgID: 'c' });
-    await publishDurable(bus.js(), subject, { requestId: 'd', tokens: 4 }, { msgId: 'd' });
+    await publishDurable(fx.bus.js(), fx.subject, { requestId: 'a', tokens: 1 }, { msgId: 'a' });
+    await publishDurable(
+      fx.bus.js(),
+      fx.subject,
+      { requestId: 'b', tokens: 'many' },
+      { msgId: 'b' },
+    );
+    await fx.bus.js().publish(fx.subject, new TextEncoder().encode('not json'), { msgID: 'c' });
+    await publishDurable(fx.bus.js(), fx.subject, { requestId: 'd', tokens: 4 }, { msgId: 'd' });
 
     await waitFor('two handled and two parked', () => seen.length === 2 && parked.length === 2);
     expect(seen.map((s) => s.value.requestId)).toEqual(['a', 'd']);
-    expect(seen[0]!.meta).toMatchObject({ seq: 1, deliveryCount: 1, subject });
+    expect(seen[0]!.meta).toMatchObject({ seq: 1, deliveryCount: 1, subject: fx.subject });
     expect(seen[0]!.meta.timestampMs).toBeGreaterThan(0);
     expect(parked.map((p) => p.seq)).toEqual([2, 3]);
     expect(new TextDecoder().decode(parked[1]!.data)).toBe('not json');
-    await waitFor('all acked or terminated', () => running[0]!.stats().acked === 2);
+    await waitFor('all acked or terminated', () => fx.running[0]!.stats().acked === 2);
     // Terminated messages are settled too: nothing waits for redelivery.
-    await bus.nc.flush();
-    expect(await pending()).toEqual({ ackPending: 0, pending: 0 });
-    expect(running[0]!.stats()).toEqual({ acked: 2, failed: 0, malformed: 2 });
+    await fx.bus.nc.flush();
+    expect(await fx.pending('worker')).toEqual({ ackPending: 0, pending: 0 });
+    expect(fx.running[0]!.stats()).toEqual({ acked: 2, failed: 0, malformed: 2 });
   });
 
   it('redelivers a message whose handler threw', async () => {
-    await streamWithConsumer();
+    await fx.streamWithConsumer('worker');
     const deliveries: number[] = [];
-    running.push(
-      await consume(bus.js(), stream, 'worker', {
+    fx.running.push(
+      await consume(fx.bus.js(), fx.stream, 'worker', {
         schema: Usage,
         nakDelayMs: 50,
         handler: async (_value, meta) => {
@@ -208,16 +173,16 @@ describe('consume', () => {
         },
       }),
     );
-    await publishDurable(bus.js(), subject, { requestId: 'a', tokens: 1 }, { msgId: 'a' });
+    await publishDurable(fx.bus.js(), fx.subject, { requestId: 'a', tokens: 1 }, { msgId: 'a' });
     await waitFor('the redelivery', () => deliveries.length === 2);
     expect(deliveries).toEqual([1, 2]);
-    await waitFor('the ack', () => running[0]!.stats().acked === 1);
-    await bus.nc.flush();
-    expect(await pending()).toEqual({ ackPending: 0, pending: 0 });
+    await waitFor('the ack', () => fx.running[0]!.stats().acked === 1);
+    await fx.bus.nc.flush();
+    expect(await fx.pending('worker')).toEqual({ ackPending: 0, pending: 0 });
   });
 
   it('resumes from where it stopped after a restart of the consumer', async () => {
-    await streamWithConsumer();
+    await fx.streamWithConsumer('worker');
     const seen: string[] = [];
     const options = {
       schema: Usage,
@@ -225,12 +190,12 @@ describe('consume', () => {
         seen.push(value.requestId);
       },
     };
-    const first = await consume(bus.js(), stream, 'worker', options);
-    await publishDurable(bus.js(), subject, { requestId: 'a', tokens: 1 }, { msgId: 'a' });
+    const first = await consume(fx.bus.js(), fx.stream, 'worker', options);
+    await publishDurable(fx.bus.js(), fx.subject, { requestId: 'a', tokens: 1 }, { msgId: 'a' });
     await waitFor('first message', () => seen.length === 1);
     await first.stop();
-    await publishDurable(bus.js(), subject, { requestId: 'b', tokens: 1 }, { msgId: 'b' });
-    running.push(await consume(bus.js(), stream, 'worker', options));
+    await publishDurable(fx.bus.js(), fx.subject, { requestId: 'b', tokens: 1 }, { msgId: 'b' });
+    fx.running.push(await consume(fx.bus.js(), fx.stream, 'worker', options));
     await waitFor('second message', () => seen.length === 2);
     expect(seen).toEqual(['a', 'b']);
   });
@@ -238,18 +203,11 @@ describe('consume', () => {
 
 describe('consumeBatches', () => {
   it('hands messages over in batches and acks them after the handler resolves', async () => {
-    await streamWithConsumer();
-    for (let i = 0; i < 25; i++) {
-      await publishDurable(
-        bus.js(),
-        subject,
-        { requestId: `r${i}`, tokens: i },
-        { msgId: `r${i}` },
-      );
-    }
+    await fx.streamWithConsumer('worker');
+    await fx.publishUsage(25);
     const batches: Array<BatchItem<Usage>[]> = [];
-    running.push(
-      await consumeBatches(bus.js(), stream, 'worker', {
+    fx.running.push(
+      await consumeBatches(fx.bus.js(), fx.stream, 'worker', {
         schema: Usage,
         batchSize: 10,
         maxWaitMs: 1_000,
@@ -263,21 +221,21 @@ describe('consumeBatches', () => {
     expect(batches.flat().map((i) => i.value.requestId)).toEqual(
       Array.from({ length: 25 }, (_, i) => `r${i}`),
     );
-    expect(batches[0]![0]!.meta).toMatchObject({ seq: 1, deliveryCount: 1, subject });
-    await waitFor('acks', () => running[0]!.stats().acked === 25);
-    await bus.nc.flush();
-    expect(await pending()).toEqual({ ackPending: 0, pending: 0 });
+    expect(batches[0]![0]!.meta).toMatchObject({ seq: 1, deliveryCount: 1, subject: fx.subject });
+    await waitFor('acks', () => fx.running[0]!.stats().acked === 25);
+    await fx.bus.nc.flush();
+    expect(await fx.pending('worker')).toEqual({ ackPending: 0, pending: 0 });
   });
 
   it('redelivers the whole batch when the handler fails, and parks malformed ones', async () => {
-    await streamWithConsumer();
-    await publishDurable(bus.js(), subject, { requestId: 'a', tokens: 1 }, { msgId: 'a' });
-    await publishDurable(bus.js(), subject, { nope: true }, { msgId: 'bad' });
-    await publishDurable(bus.js(), subject, { requestId: 'b', tokens: 2 }, { msgId: 'b' });
+    await fx.streamWithConsumer('worker');
+    await publishDurable(fx.bus.js(), fx.subject, { requestId: 'a', tokens: 1 }, { msgId: 'a' });
+    await publishDurable(fx.bus.js(), fx.subject, { nope: true }, { msgId: 'bad' });
+    await publishDurable(fx.bus.js(), fx.subject, { requestId: 'b', tokens: 2 }, { msgId: 'b' });
     const attempts: string[][] = [];
     const parked: RawMessage[] = [];
-    running.push(
-      await consumeBatches(bus.js(), stream, 'worker', {
+    fx.running.push(
+      await consumeBatches(fx.bus.js(), fx.stream, 'worker', {
         schema: Usage,
         batchSize: 10,
         maxWaitMs: 1_000,
@@ -295,8 +253,8 @@ describe('consumeBatches', () => {
     expect(attempts[0]).toEqual(['a', 'b']);
     expect(attempts.slice(1).flat().sort()).toEqual(['a', 'b']);
     expect(parked.map((p) => p.seq)).toEqual([2]);
-    await waitFor('acks', () => running[0]!.stats().acked === 2);
-    await bus.nc.flush();
-    expect(await pending()).toEqual({ ackPending: 0, pending: 0 });
+    await waitFor('acks', () => fx.running[0]!.stats().acked === 2);
+    await fx.bus.nc.flush();
+    expect(await fx.pending('worker')).toEqual({ ackPending: 0, pending: 0 });
   });
 });

@@ -54,6 +54,22 @@ function serveAdd(bus: Bus = responder, queue?: string): ServeHandle {
   return handle;
 }
 
+/** Serves the subject with a handler that answers only once the returned gate opens. */
+async function serveHeld(): Promise<ReturnType<typeof gate>> {
+  const hold = gate();
+  handles.push(
+    serve(responder.nc, subject, {
+      requestSchema: Add,
+      handler: async () => {
+        await hold.promise;
+        return { sum: 0 };
+      },
+    }),
+  );
+  await responder.nc.flush();
+  return hold;
+}
+
 describe('request/serve', () => {
   it('resolves the data of the reply', async () => {
     serveAdd();
@@ -74,17 +90,7 @@ describe('request/serve', () => {
   });
 
   it('fails with BusTimeoutError when the responder does not answer in time', async () => {
-    const hold = gate();
-    handles.push(
-      serve(responder.nc, subject, {
-        requestSchema: Add,
-        handler: async () => {
-          await hold.promise;
-          return { sum: 0 };
-        },
-      }),
-    );
-    await responder.nc.flush();
+    const hold = await serveHeld();
     const attempt = request(client.nc, subject, { a: 1, b: 1 }, { timeoutMs: 200 });
     await expect(attempt).rejects.toBeInstanceOf(BusTimeoutError);
     await expect(attempt).rejects.toMatchObject({ code: 'timeout', retryable: true });
@@ -182,17 +188,7 @@ describe('request/serve', () => {
   });
 
   it('rejects with BusAbortedError when the signal fires first', async () => {
-    const hold = gate();
-    handles.push(
-      serve(responder.nc, subject, {
-        requestSchema: Add,
-        handler: async () => {
-          await hold.promise;
-          return { sum: 0 };
-        },
-      }),
-    );
-    await responder.nc.flush();
+    const hold = await serveHeld();
     const controller = new AbortController();
     const attempt = request(
       client.nc,

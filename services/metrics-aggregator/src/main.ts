@@ -1,6 +1,5 @@
 import { loadMetricsAggregatorConfig } from '@switchyard/config';
-import { connectInfrastructure } from '@switchyard/runtime';
-import { runService } from '@switchyard/telemetry';
+import { runConnectedService } from '@switchyard/runtime';
 import { createMetricsAggregator } from './create-metrics-aggregator.js';
 import { resolveUplotDir } from './dashboard/dashboard-router.js';
 
@@ -8,25 +7,20 @@ import { resolveUplotDir } from './dashboard/dashboard-router.js';
 // shared service runtime (probes, metrics, JSON logs, orderly SIGTERM), the connections, then
 // the aggregator itself. The entry script's own path locates our node_modules for the
 // dashboard's charting library.
-void runService({
+void runConnectedService({
   service: 'metrics-aggregator',
   loadConfig: () => loadMetricsAggregatorConfig(process.env),
-  async start({ config, logger, registry }) {
-    const infra = await connectInfrastructure({ service: 'metrics-aggregator', ...config, logger });
+  async start({ config, logger, registry, bus, redis, db }) {
     const aggregator = createMetricsAggregator({
       config,
-      bus: infra.bus,
-      redis: infra.redis,
-      db: infra.db,
+      bus,
+      redis,
+      db,
       logger,
       registry,
       uplotDir: resolveUplotDir(process.argv[1] ?? process.cwd()),
     });
     await aggregator.start();
-    return {
-      checks: infra.checks,
-      handler: aggregator.handler,
-      stop: [{ name: 'metrics-aggregator', run: () => aggregator.stop() }, ...infra.stop],
-    };
+    return { handler: aggregator.handler, stop: () => aggregator.stop() };
   },
 });

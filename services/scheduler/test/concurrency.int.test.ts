@@ -1,8 +1,7 @@
 import { BusRemoteError, createSchedulerClient } from '@switchyard/bus';
 import type { SelectResult } from '@switchyard/contracts';
-import { bucketKey } from '@switchyard/domain';
 import type { Account } from '@switchyard/domain';
-import { startSchedulerFixture, sleep } from './scheduler-fixture.js';
+import { mixedBucket, startSchedulerFixture, sleep } from './scheduler-fixture.js';
 import type { Replica, SchedulerFixture } from './scheduler-fixture.js';
 import { SlotTimeline } from './slot-timeline.js';
 
@@ -37,7 +36,7 @@ describe('concurrency across two scheduler replicas', () => {
     for (let i = 0; i < ACCOUNTS; i++) {
       accounts.push(await fx.account(group, { concurrency: CONCURRENCY }));
     }
-    const bucket = bucketKey({ groupId: group, platform: 'anthropic', mode: 'mixed' });
+    const bucket = mixedBucket(group);
     await fx.snapshots.write(bucket, accounts);
     const slotKeys = new Set(accounts.map((a) => fx.keys.slots(a.id)));
     const timeline = new SlotTimeline((key) => slotKeys.has(key));

@@ -1,9 +1,8 @@
 import { createSchedulerClient } from '@switchyard/bus';
 import type { SelectResult } from '@switchyard/contracts';
-import { bucketKey } from '@switchyard/domain';
 import { DEFAULT_SCHEDULER_TUNING } from '@switchyard/scheduler';
 import type { Account } from '@switchyard/domain';
-import { startSchedulerFixture, waitFor } from './scheduler-fixture.js';
+import { mixedBucket, startSchedulerFixture, waitFor } from './scheduler-fixture.js';
 import { spawnSchedulerProcess } from './scheduler-process.js';
 import type { SchedulerFixture } from './scheduler-fixture.js';
 
@@ -24,10 +23,7 @@ async function seedGroup(
   const group = await fx.group();
   const accounts: Account[] = [];
   for (let i = 0; i < count; i++) accounts.push(await fx.account(group, { concurrency }));
-  await fx.snapshots.write(
-    bucketKey({ groupId: group, platform: 'anthropic', mode: 'mixed' }),
-    accounts,
-  );
+  await fx.snapshots.write(mixedBucket(group), accounts);
   return { group, accounts };
 }
 
@@ -66,7 +62,7 @@ describe('two scheduler replicas', () => {
 
   it('loses no select when one replica is killed mid-run: the client retries on the other', async () => {
     const { group, accounts } = await seedGroup(10, 100);
-    const bucket = bucketKey({ groupId: group, platform: 'anthropic', mode: 'mixed' });
+    const bucket = mixedBucket(group);
     const doomed = await spawnSchedulerProcess(
       {
         NATS_URL: fx.harness.natsUrl,

@@ -4,7 +4,9 @@ import { loadSchedulerConfig } from '@switchyard/config';
 import type { Env } from '@switchyard/config';
 import { createAccount, createDb, createGroup, toDomainAccount } from '@switchyard/db';
 import type { Db, NewAccount } from '@switchyard/db';
-import type { Account } from '@switchyard/domain';
+import type { SelectRequestInput, SelectResult } from '@switchyard/contracts';
+import { bucketKey } from '@switchyard/domain';
+import type { Account, BucketKey } from '@switchyard/domain';
 import { startHarness } from '@switchyard/harness';
 import type { Harness } from '@switchyard/harness';
 import {
@@ -47,13 +49,34 @@ export type SchedulerFixture = {
   /** An account in Postgres (default: anthropic API key in `groupId`, concurrency 3). */
   account(groupId: number | null, fields?: Partial<NewAccount>): Promise<Account>;
   group(name?: string): Promise<number>;
+  /**
+   * Selects an anthropic account of the group through the client, under the next request id
+   * `<requestPrefix>-<n>` unless `extra` names one.
+   */
+  selectIn(groupId: number, extra?: Partial<SelectRequestInput>): Promise<SelectResult>;
+  /** The request id the latest selectIn numbered. */
+  readonly lastRequestId: string;
   stop(): Promise<void>;
 };
+
+export type SchedulerFixtureOptions = {
+  /** Prefix of the request ids selectIn numbers (default `req`). */
+  readonly requestPrefix?: string;
+};
+
+/** The bucket a group's anthropic accounts are scheduled from (they all allow mixed mode). */
+export function mixedBucket(groupId: number): BucketKey {
+  return bucketKey({ groupId, platform: 'anthropic', mode: 'mixed' });
+}
 
 let groupNo = 0;
 let accountNo = 0;
 
-export async function startSchedulerFixture(): Promise<SchedulerFixture> {
+export async function startSchedulerFixture(
+  options: SchedulerFixtureOptions = {},
+): Promise<SchedulerFixture> {
+  const requestPrefix = options.requestPrefix ?? 'req';
+  let requestNo = 0;
   const harness = await startHarness({ nats: true, redis: true, migrate: true });
   const db = createDb({ url: harness.databaseUrl, max: 4 });
   const redis = createRedis({ url: harness.redisUrl, name: 'test' });
@@ -108,6 +131,8 @@ export async function startSchedulerFixture(): Promise<SchedulerFixture> {
     return replica;
   };
 
+  const client = createSchedulerClient(bus.nc, { timeoutMs: 2000 });
+
   return {
     harness,
     db,
@@ -116,7 +141,7 @@ export async function startSchedulerFixture(): Promise<SchedulerFixture> {
     snapshots: new SnapshotStore(redis, keys),
     slots: createSlotClient(redis, keys),
     bus,
-    client: createSchedulerClient(bus.nc, { timeoutMs: 2000 }),
+    client,
     startReplica,
     async account(groupId, fields = {}) {
       accountNo += 1;
@@ -138,6 +163,18 @@ export async function startSchedulerFixture(): Promise<SchedulerFixture> {
         platform: 'anthropic',
       });
       return group.id;
+    },
+    selectIn(groupId, extra = {}) {
+      requestNo += 1;
+      return client.select({
+        requestId: `${requestPrefix}-${requestNo}`,
+        groupId,
+        platform: 'anthropic',
+        ...extra,
+      });
+    },
+    get lastRequestId() {
+      return `${requestPrefix}-${requestNo}`;
     },
     async stop() {
       await Promise.all(replicas.map((r) => r.stop()));

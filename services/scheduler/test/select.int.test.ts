@@ -1,16 +1,14 @@
 import { BusRemoteError, request } from '@switchyard/bus';
 import { AccountEventType, Subjects } from '@switchyard/contracts';
 import type { SelectRequestInput, SelectResult } from '@switchyard/contracts';
-import { bucketKey } from '@switchyard/domain';
 import { sql } from 'kysely';
-import type { Account, BucketKey } from '@switchyard/domain';
+import type { Account } from '@switchyard/domain';
 import { bindResponse, readSessionBinding, sessionBindingKey } from '@switchyard/redis';
-import { startSchedulerFixture, waitFor } from './scheduler-fixture.js';
+import { mixedBucket, startSchedulerFixture, waitFor } from './scheduler-fixture.js';
 import type { Replica, SchedulerFixture } from './scheduler-fixture.js';
 
 let fx: SchedulerFixture;
 let replica: Replica;
-let requestNo = 0;
 
 beforeAll(async () => {
   fx = await startSchedulerFixture();
@@ -21,20 +19,6 @@ afterAll(async () => {
   await fx?.stop();
 });
 
-function mixed(groupId: number): BucketKey {
-  return bucketKey({ groupId, platform: 'anthropic', mode: 'mixed' });
-}
-
-function selectIn(groupId: number, extra: Partial<SelectRequestInput> = {}) {
-  requestNo += 1;
-  return fx.client.select({
-    requestId: `req-${requestNo}`,
-    groupId,
-    platform: 'anthropic',
-    ...extra,
-  });
-}
-
 /** Selects and releases at once, `count` times; returns the accounts answered. */
 async function selectMany(
   count: number,
@@ -43,7 +27,7 @@ async function selectMany(
 ): Promise<SelectResult[]> {
   const results: SelectResult[] = [];
   for (let i = 0; i < count; i++) {
-    const result = await selectIn(groupId, extra);
+    const result = await fx.selectIn(groupId, extra);
     results.push(result);
     if (result.slot !== undefined) await fx.slots.release(result.account.id, result.slot.token);
   }
@@ -55,18 +39,18 @@ describe('sched.v1.select', () => {
     const group = await fx.group();
     const a = await fx.account(group);
     await fx.account(null); // ungrouped: not in this group's bucket
-    const result = await selectIn(group);
+    const result = await fx.selectIn(group);
     expect(result.account).toEqual({
       id: a.id,
       platform: 'anthropic',
       type: 'apikey',
       concurrency: 3,
     });
-    expect(result.slot).toMatchObject({ acquired: true, token: `req-${requestNo}` });
+    expect(result.slot).toMatchObject({ acquired: true, token: fx.lastRequestId });
     expect(result.decision).toMatchObject({ layer: 'load_balance', candidateCount: 1, topK: 1 });
     expect(result.decision.score?.total).toBeGreaterThan(0);
-    expect(replica.scheduler.bucketVersion(mixed(group))).toBe(0);
-    expect(await fx.redis.zscore(fx.keys.slots(a.id), `req-${requestNo}`)).not.toBeNull();
+    expect(replica.scheduler.bucketVersion(mixedBucket(group))).toBe(0);
+    expect(await fx.redis.zscore(fx.keys.slots(a.id), fx.lastRequestId)).not.toBeNull();
   });
 
   it('never selects an account the snapshot still lists as rate-limited, overloaded or temporarily out', async () => {
@@ -76,7 +60,7 @@ describe('sched.v1.select', () => {
     const limited = { ...(await fx.account(group)), rateLimitResetAt: now + 600_000 };
     const overloaded = { ...(await fx.account(group)), overloadUntil: now + 600_000 };
     const out = { ...(await fx.account(group)), tempUnschedulableUntil: now + 600_000 };
-    await fx.snapshots.write(mixed(group), [good, limited, overloaded, out]);
+    await fx.snapshots.write(mixedBucket(group), [good, limited, overloaded, out]);
     const results = await selectMany(40, group);
     expect(new Set(results.map((r) => r.account.id))).toEqual(new Set([good.id]));
     expect(results.every((r) => r.decision.candidateCount === 1)).toBe(true);
@@ -86,9 +70,9 @@ describe('sched.v1.select', () => {
     const group = await fx.group();
     const a = await fx.account(group);
     const b = await fx.account(group);
-    await fx.snapshots.write(mixed(group), [a, b]);
+    await fx.snapshots.write(mixedBucket(group), [a, b]);
     await selectMany(1, group);
-    expect(replica.scheduler.isSelectable(a.id, mixed(group))).toBe(true);
+    expect(replica.scheduler.isSelectable(a.id, mixedBucket(group))).toBe(true);
     fx.bus.nc.publish(
       Subjects.accountEvent(AccountEventType.AccountState),
       JSON.stringify({
@@ -100,7 +84,10 @@ describe('sched.v1.select', () => {
         observedAt: Date.now(),
       }),
     );
-    await waitFor('the event to apply', () => !replica.scheduler.isSelectable(a.id, mixed(group)));
+    await waitFor(
+      'the event to apply',
+      () => !replica.scheduler.isSelectable(a.id, mixedBucket(group)),
+    );
     const results = await selectMany(30, group);
     expect(results.every((r) => r.account.id === b.id)).toBe(true);
   });
@@ -109,17 +96,17 @@ describe('sched.v1.select', () => {
     const group = await fx.group();
     const a = await fx.account(group);
     const b = await fx.account(group);
-    const first = await fx.snapshots.write(mixed(group), [a]);
+    const first = await fx.snapshots.write(mixedBucket(group), [a]);
     await selectMany(1, group);
-    expect(replica.scheduler.bucketVersion(mixed(group))).toBe(first.version);
-    const second = await fx.snapshots.write(mixed(group), [b]);
+    expect(replica.scheduler.bucketVersion(mixedBucket(group))).toBe(first.version);
+    const second = await fx.snapshots.write(mixedBucket(group), [b]);
     fx.bus.nc.publish(
-      Subjects.snapUpdated(mixed(group)),
-      JSON.stringify({ bucket: mixed(group), version: second.version, accountCount: 1 }),
+      Subjects.snapUpdated(mixedBucket(group)),
+      JSON.stringify({ bucket: mixedBucket(group), version: second.version, accountCount: 1 }),
     );
     await waitFor(
       'the reload',
-      () => replica.scheduler.bucketVersion(mixed(group)) === second.version,
+      () => replica.scheduler.bucketVersion(mixedBucket(group)) === second.version,
     );
     const results = await selectMany(5, group);
     expect(results.every((r) => r.account.id === b.id)).toBe(true);
@@ -220,9 +207,9 @@ describe('sched.v1.select', () => {
     const group = await fx.group();
     await fx.account(group, { concurrency: 1 });
     await fx.account(group, { concurrency: 1 });
-    const taken = [await selectIn(group), await selectIn(group)];
+    const taken = [await fx.selectIn(group), await fx.selectIn(group)];
     expect(taken.every((r) => r.slot !== undefined)).toBe(true);
-    const waiting = await selectIn(group);
+    const waiting = await fx.selectIn(group);
     expect(waiting.slot).toBeUndefined();
     expect(waiting.waitPlan).toMatchObject({
       maxConcurrency: 1,
@@ -235,10 +222,10 @@ describe('sched.v1.select', () => {
   it('answers the sticky wait plan when the session account is full', async () => {
     const group = await fx.group();
     const a = await fx.account(group, { concurrency: 1 });
-    await fx.snapshots.write(mixed(group), [a]);
-    const first = await selectIn(group, { sessionHash: 'busy' });
+    await fx.snapshots.write(mixedBucket(group), [a]);
+    const first = await fx.selectIn(group, { sessionHash: 'busy' });
     expect(first.slot).toBeDefined();
-    const second = await selectIn(group, { sessionHash: 'busy' });
+    const second = await fx.selectIn(group, { sessionHash: 'busy' });
     expect(second.decision.layer).toBe('session');
     expect(second.waitPlan).toEqual({
       accountId: a.id,
@@ -251,7 +238,7 @@ describe('sched.v1.select', () => {
   it('answers no_available_accounts when every account is excluded', async () => {
     const group = await fx.group();
     const a = await fx.account(group);
-    await expect(selectIn(group, { excludedAccountIds: [a.id] })).rejects.toMatchObject({
+    await expect(fx.selectIn(group, { excludedAccountIds: [a.id] })).rejects.toMatchObject({
       name: 'BusRemoteError',
       code: 'no_available_accounts',
       retryable: false,
@@ -295,16 +282,16 @@ describe('Postgres fallback', () => {
     const g2 = await fx.group();
     await fx.account(g1);
     await fx.account(g2);
-    await limited.scheduler.preload([mixed(g1)]);
-    await expect(limited.scheduler.preload([mixed(g2)])).rejects.toMatchObject({
+    await limited.scheduler.preload([mixedBucket(g1)]);
+    await expect(limited.scheduler.preload([mixedBucket(g2)])).rejects.toMatchObject({
       code: 'unavailable',
       retryable: true,
     });
     // A snapshot needs no Postgres read.
     const a = await fx.account(g2);
-    await fx.snapshots.write(mixed(g2), [a]);
-    await limited.scheduler.preload([mixed(g2)]);
-    expect(limited.scheduler.isSelectable(a.id, mixed(g2))).toBe(true);
+    await fx.snapshots.write(mixedBucket(g2), [a]);
+    await limited.scheduler.preload([mixedBucket(g2)]);
+    expect(limited.scheduler.isSelectable(a.id, mixedBucket(g2))).toBe(true);
     await limited.stop();
   });
 
@@ -324,7 +311,7 @@ describe('Postgres fallback', () => {
     });
     await isLocked;
     try {
-      await expect(slow.scheduler.preload([mixed(group)])).rejects.toMatchObject({
+      await expect(slow.scheduler.preload([mixedBucket(group)])).rejects.toMatchObject({
         code: 'timeout',
         retryable: true,
       });

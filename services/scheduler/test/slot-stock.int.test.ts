@@ -1,10 +1,9 @@
 import { BusRemoteError, createSchedulerClient } from '@switchyard/bus';
 import { AccountEventType, Subjects } from '@switchyard/contracts';
-import type { SelectRequestInput, SelectResult } from '@switchyard/contracts';
-import { bucketKey } from '@switchyard/domain';
+import type { SelectResult } from '@switchyard/contracts';
 import { DEFAULT_SCHEDULER_TUNING } from '@switchyard/scheduler';
-import type { Account, BucketKey } from '@switchyard/domain';
-import { startSchedulerFixture, sleep, waitFor } from './scheduler-fixture.js';
+import type { Account } from '@switchyard/domain';
+import { mixedBucket, startSchedulerFixture, sleep, waitFor } from './scheduler-fixture.js';
 import type { Replica, SchedulerFixture } from './scheduler-fixture.js';
 import { SlotTimeline } from './slot-timeline.js';
 
@@ -13,30 +12,15 @@ const TUNING = { stockRefreshMs: 100 };
 
 let fx: SchedulerFixture;
 let replica: Replica;
-let requestNo = 0;
 
 beforeAll(async () => {
-  fx = await startSchedulerFixture();
+  fx = await startSchedulerFixture({ requestPrefix: 'stock' });
   replica = await fx.startReplica('stock-a', {}, TUNING);
 });
 
 afterAll(async () => {
   await fx?.stop();
 });
-
-function mixed(groupId: number): BucketKey {
-  return bucketKey({ groupId, platform: 'anthropic', mode: 'mixed' });
-}
-
-function selectIn(groupId: number, extra: Partial<SelectRequestInput> = {}) {
-  requestNo += 1;
-  return fx.client.select({
-    requestId: `stock-${requestNo}`,
-    groupId,
-    platform: 'anthropic',
-    ...extra,
-  });
-}
 
 const isStock = (token: string | undefined) => token?.startsWith('stock:') === true;
 
@@ -56,10 +40,10 @@ async function stockedAccount(
   const group = await fx.group();
   const account = await fx.account(group, { concurrency: 64 });
   const small = withSmall ? await fx.account(group, { concurrency: 3 }) : null;
-  await fx.snapshots.write(mixed(group), small === null ? [account] : [account, small]);
+  await fx.snapshots.write(mixedBucket(group), small === null ? [account] : [account, small]);
   // Until a select lands on the account (the draw may pick the small one first).
   for (;;) {
-    const result = await selectIn(group);
+    const result = await fx.selectIn(group);
     expect(isStock(result.slot?.token)).toBe(false);
     await fx.slots.release(result.account.id, result.slot!.token);
     if (result.account.id === account.id) break;
@@ -71,7 +55,7 @@ async function stockedAccount(
 describe('slot stock', () => {
   it('answers from slots taken ahead, which release by their token like any slot', async () => {
     const { group, account } = await stockedAccount();
-    const result = await selectIn(group);
+    const result = await fx.selectIn(group);
     expect(result.account.id).toBe(account.id);
     expect(isStock(result.slot?.token)).toBe(true);
     // The answer carries the stocked slot's own expiry, seconds ahead, not the slot TTL; the
@@ -89,9 +73,9 @@ describe('slot stock', () => {
   it('never stocks an account below SCHED_SLOT_STOCK_MIN_CONCURRENCY', async () => {
     const group = await fx.group();
     const account = await fx.account(group, { concurrency: 15 });
-    await fx.snapshots.write(mixed(group), [account]);
+    await fx.snapshots.write(mixedBucket(group), [account]);
     for (let i = 0; i < 5; i++) {
-      const result = await selectIn(group);
+      const result = await fx.selectIn(group);
       expect(isStock(result.slot?.token)).toBe(false);
       await fx.slots.release(account.id, result.slot!.token);
     }
@@ -102,10 +86,10 @@ describe('slot stock', () => {
   it('takes no stock once the account is three quarters full', async () => {
     const group = await fx.group();
     const account = await fx.account(group, { concurrency: 16 });
-    await fx.snapshots.write(mixed(group), [account]);
+    await fx.snapshots.write(mixedBucket(group), [account]);
     // 12 of 16 held by others: the last quarter is only ever taken at select time.
     for (let i = 0; i < 12; i++) await fx.slots.acquire(account.id, `other-${i}`, 16);
-    const result = await selectIn(group);
+    const result = await fx.selectIn(group);
     expect(result.slot).toBeDefined();
     await sleep(50);
     expect(await stockOn(account.id)).toEqual([]);
@@ -131,9 +115,10 @@ describe('slot stock', () => {
     const other = small!;
     let first: SelectResult;
     let requestId: string;
+    let attempts = 0;
     do {
-      requestId = `stock-failover-${++requestNo}`;
-      first = await selectIn(group, { requestId });
+      requestId = `stock-failover-${++attempts}`;
+      first = await fx.selectIn(group, { requestId });
       if (first.account.id !== account.id || !isStock(first.slot?.token)) {
         await fx.slots.release(first.account.id, first.slot!.token);
       }
@@ -154,7 +139,7 @@ describe('slot stock', () => {
     const { group, account } = await stockedAccount();
     const results: SelectResult[] = [];
     for (let i = 0; i < 5; i++) {
-      const result = await selectIn(group, { sessionHash: 'stock-session' });
+      const result = await fx.selectIn(group, { sessionHash: 'stock-session' });
       results.push(result);
       await fx.slots.release(result.account.id, result.slot!.token);
     }
@@ -178,9 +163,12 @@ describe('slot stock', () => {
         observedAt: Date.now(),
       }),
     );
-    await waitFor('the event', () => !replica.scheduler.isSelectable(account.id, mixed(group)));
+    await waitFor(
+      'the event',
+      () => !replica.scheduler.isSelectable(account.id, mixedBucket(group)),
+    );
     for (let i = 0; i < 10; i++) {
-      const result = await selectIn(group);
+      const result = await fx.selectIn(group);
       expect(result.account.id).toBe(other.id);
       await fx.slots.release(other.id, result.slot!.token);
     }
@@ -191,7 +179,7 @@ describe('slot stock', () => {
     const own = await fx.startReplica('stock-stopping', {}, TUNING);
     const group = await fx.group();
     const account = await fx.account(group, { concurrency: 64 });
-    await fx.snapshots.write(mixed(group), [account]);
+    await fx.snapshots.write(mixedBucket(group), [account]);
     // Only this replica serves the group's selects: the shared one is asked directly.
     const first = await own.scheduler.select({
       requestId: 'stock-stop-1',
@@ -216,7 +204,7 @@ describe('slot stock across two replicas', () => {
     const group = await fx.group();
     const accounts: Account[] = [];
     for (let i = 0; i < 3; i++) accounts.push(await fx.account(group, { concurrency }));
-    await fx.snapshots.write(mixed(group), accounts);
+    await fx.snapshots.write(mixedBucket(group), accounts);
     const slotKeys = new Set(accounts.map((a) => fx.keys.slots(a.id)));
     const timeline = new SlotTimeline((key) => slotKeys.has(key));
     await timeline.attach(fx.redis);

@@ -12,24 +12,7 @@ import {
 } from '@switchyard/db';
 import type { Db } from '@switchyard/db';
 import { ACCOUNT_STATUSES, ACCOUNT_TYPES, Platform, PLATFORMS } from '@switchyard/domain';
-
-/** Deterministic PRNG (mulberry32): a failing seed replays exactly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function pick<T>(random: () => number, items: readonly T[]): T {
-  const item = items[Math.floor(random() * items.length)];
-  if (item === undefined) throw new Error('pick from an empty list');
-  return item;
-}
+import { pick, seededRandom } from '@switchyard/harness';
 
 function subset<T>(random: () => number, items: readonly T[], max: number): T[] {
   const out = new Set<T>();

@@ -14,4 +14,5 @@ export { freePort } from './free-port.js';
 export { sweepStaleServers } from './server-records.js';
 export { HarnessError, HarnessErrorCode } from './harness-error.js';
 export { makeTestAccount } from './test-account.js';
+export { pick, seededRandom } from './seeded-random.js';
 export { waitFor } from './wait-for.js';
