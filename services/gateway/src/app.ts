@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { Express, NextFunction, Request, Response, Router } from 'express';
 import { authenticate, type AuthDeps } from './auth/index.js';
-import { ClientFormat, type GatewayError } from './errors/index.js';
+import { ClientFormat, formatForPath, type GatewayError } from './errors/index.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
 import { clientErrorHandler, notFound } from './http/index.js';
 import type { Relay } from './relay/relay.js';
 import { recordRejection } from './relay/rejections.js';
@@ -22,6 +23,8 @@ export type AppParts = {
   readonly auth: Omit<AuthDeps, 'onRefused'>;
   readonly bodyLimitBytes: number;
   readonly events: RequestEvents;
+  /** Counts every client API request (the relay's own, and those refused before it). */
+  readonly metrics: GatewayMetrics;
   /** The admin API router, mounted at `adminPath`. */
   readonly admin?: { readonly path: string; readonly router: Router };
   /** Told about unexpected errors answered as 500 (to log them). */
@@ -34,7 +37,9 @@ const ANTIGRAVITY = '/antigravity';
  * The gateway's HTTP app: the admin API, then the client API — Anthropic, OpenAI and Gemini
  * routes (the Anthropic and Gemini ones again under `/antigravity`, forcing that platform),
  * each authenticating its key and parsing its body in the client's own error format — then 404
- * and the error handler. Every refusal before routing is recorded as an ops error.
+ * and the error handler. Every refusal before routing is recorded as an ops error and counted
+ * in `requests_total` (the relay counts the requests it handles); unknown paths (404) and the
+ * admin API are not counted there: only the client API's requests are.
  */
 export function createApp(parts: AppParts): Express {
   const app = express();
@@ -49,7 +54,8 @@ export function createApp(parts: AppParts): Express {
 
   const reject =
     (phase: 'auth' | 'routing') =>
-    (error: GatewayError, req: Request, res: Response): void => {
+    (error: GatewayError, req: Request, res: Response, format: ClientFormat): void => {
+      parts.metrics.answered(format, res.statusCode);
       recordRejection(parts.events, {
         requestId: requestIdOf(res),
         error,
@@ -75,7 +81,8 @@ export function createApp(parts: AppParts): Express {
 
   const unknownRoute = notFound();
   const onError = clientErrorHandler({
-    onError: (error, req) => {
+    onError: (error, req, res) => {
+      parts.metrics.answered(formatForPath(req.path), res.statusCode);
       if (error.code === 'internal') parts.onInternalError?.(error, req);
     },
   });
@@ -96,17 +103,23 @@ function assignRequestId(res: Response): void {
 // The 404 and error handlers answer every request themselves; nothing comes after them.
 function ignore(): void {}
 
-function routeGuards(
-  parts: AppParts,
-  onAuthRefused: (error: GatewayError, req: Request, res: Response) => void,
-  onBadBody: (error: GatewayError, req: Request, res: Response) => void,
-): RouteGuards {
+type Refused = (error: GatewayError, req: Request, res: Response, format: ClientFormat) => void;
+
+function routeGuards(parts: AppParts, onAuthRefused: Refused, onBadBody: Refused): RouteGuards {
   const byFormat = new Map(
     Object.values(ClientFormat).map((format) => [
       format,
       {
-        auth: authenticate({ ...parts.auth, onRefused: onAuthRefused }, format),
-        body: relayBody(parts.bodyLimitBytes, format, onBadBody),
+        auth: authenticate(
+          {
+            ...parts.auth,
+            onRefused: (error, req, res) => onAuthRefused(error, req, res, format),
+          },
+          format,
+        ),
+        body: relayBody(parts.bodyLimitBytes, format, (error, req, res) =>
+          onBadBody(error, req, res, format),
+        ),
       },
     ]),
   );

@@ -21,7 +21,8 @@ import {
   releaseLock,
   type Redis,
 } from '@switchyard/redis';
-import type { Logger, RequestClasses } from '@switchyard/telemetry';
+import { createMetricsRegistry } from '@switchyard/telemetry';
+import type { Logger, Registry, RequestClasses } from '@switchyard/telemetry';
 import { AccountStateReporter } from './accounts/account-state-reporter.js';
 import { compileErrorRules } from './accounts/upstream-error-rule.js';
 import { ADMIN_BASE_PATH, createAdminRouter } from './admin/index.js';
@@ -30,6 +31,7 @@ import { ApiKeyLookup } from './auth/index.js';
 import { AccountStore } from './credentials/account-store.js';
 import { OAuthRefresher } from './credentials/oauth-refresher.js';
 import { watchAccountChanges } from './credentials/watch-account-changes.js';
+import { GatewayMetrics } from './gateway-metrics.js';
 import { GroupModels } from './relay/group-models.js';
 import { EndOfTurn } from './relay/end-of-turn.js';
 import { Relay } from './relay/relay.js';
@@ -45,6 +47,8 @@ export type GatewayDeps = {
   readonly bus: Bus;
   readonly redis: Redis;
   readonly db: Db;
+  /** Where the request series go (`gateway_*`); a private registry when omitted. */
+  readonly registry?: Registry;
 };
 
 /** A running gateway: its express app (the client and admin APIs) and how to stop it. */
@@ -113,6 +117,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     logger.error('deferred request bookkeeping failed', { error }),
   );
   const events = new JetStreamRequestEvents(bus.nc, turn, logger.child({ component: 'records' }));
+  const metrics = new GatewayMetrics(
+    deps.registry ??
+      createMetricsRegistry({
+        service: 'gateway',
+        instance: config.instanceId,
+        defaultMetrics: false,
+      }),
+  );
   const relayLogger = logger.child({ component: 'relay' });
   const relay = new Relay({
     scheduler: createSchedulerClient(bus.nc, { timeoutMs: config.schedulerTimeoutMs }),
@@ -138,6 +150,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     touch: (accountId) => lastUsed.touch(accountId),
     baseUrls: config.upstreamBaseUrls,
     limits: config,
+    metrics,
     logger: relayLogger,
   });
   const lookup = new ApiKeyLookup({ db, cacheTtlMs: config.apiKeyCacheTtlMs });
@@ -146,6 +159,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     auth: { lookup, redis, keys },
     bodyLimitBytes: config.bodyLimitBytes,
     events,
+    metrics,
     admin: {
       path: ADMIN_BASE_PATH,
       router: createAdminRouter({

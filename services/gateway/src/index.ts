@@ -1,5 +1,14 @@
 export { createGateway } from './create-gateway.js';
 export type { Gateway, GatewayDeps } from './create-gateway.js';
+export { GatewayMetrics } from './gateway-metrics.js';
+export {
+  AttemptResult,
+  FailoverReason,
+  SelectOutcome,
+  StatusClass,
+  failoverReason,
+  statusClass,
+} from './metric-labels.js';
 export { createApp } from './app.js';
 export type { AppParts } from './app.js';
 
@@ -64,7 +73,12 @@ export type { RelayRequest } from './relay/relay-request.js';
 export { acquireAccount } from './relay/acquire-account.js';
 export { ClientGone, ClientGoneError, onAbort } from './relay/client-signal.js';
 export type { ClientSignal } from './relay/client-signal.js';
-export type { AccountSelector, AcquiredAccount, WaitObserver } from './relay/acquire-account.js';
+export type {
+  AccountSelector,
+  AcquiredAccount,
+  SelectObserver,
+  WaitObserver,
+} from './relay/acquire-account.js';
 export { isFailoverStatus, maxSwitchesFor } from './relay/failover-policy.js';
 export type { SwitchLimits } from './relay/failover-policy.js';
 export { selectFailure } from './relay/scheduler-errors.js';

@@ -10,7 +10,7 @@ import { createGateway } from './create-gateway.js';
 void runService({
   service: 'gateway',
   loadConfig: () => loadGatewayConfig(process.env),
-  async start({ config, logger }) {
+  async start({ config, logger, registry }) {
     const infra = await connectInfrastructure({ service: 'gateway', ...config, logger });
     const gateway = await createGateway({
       config,
@@ -18,6 +18,7 @@ void runService({
       bus: infra.bus,
       redis: infra.redis,
       db: infra.db,
+      registry,
     });
     return {
       checks: infra.checks,

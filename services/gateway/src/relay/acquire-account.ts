@@ -7,6 +7,7 @@ import type {
 } from '@switchyard/contracts';
 import type { SlotClient } from '@switchyard/redis';
 import { GatewayError } from '../errors/index.js';
+import { SelectOutcome } from '../metric-labels.js';
 import { ClientGoneError, onAbort, type ClientSignal } from './client-signal.js';
 import { selectFailure } from './scheduler-errors.js';
 
@@ -30,9 +31,15 @@ export type WaitObserver = {
   readonly onWaitEnd?: () => void;
 };
 
+/** Told how long each scheduler round trip took (GatewayMetrics). */
+export type SelectObserver = {
+  selected(outcome: SelectOutcome, startedAt: number): void;
+};
+
 export type AcquireDeps = {
   readonly scheduler: AccountSelector;
   readonly slots: SlotClient;
+  readonly metrics?: SelectObserver;
   readonly now?: () => number;
 };
 
@@ -60,11 +67,21 @@ export async function acquireAccount(
   observer: WaitObserver = {},
 ): Promise<AcquiredAccount> {
   let result: SelectResult;
+  const selectStart = performance.now();
   try {
     result = await deps.scheduler.select(input);
   } catch (err) {
-    throw selectFailure(err);
+    const failure = selectFailure(err);
+    deps.metrics?.selected(
+      failure.code === 'no_available_accounts' ? SelectOutcome.NoAccount : SelectOutcome.Error,
+      selectStart,
+    );
+    throw failure;
   }
+  deps.metrics?.selected(
+    result.slot === undefined ? SelectOutcome.WaitPlan : SelectOutcome.Slot,
+    selectStart,
+  );
   if (signal.aborted) {
     if (result.slot !== undefined) {
       // An unreleased slot expires by its TTL: a Redis failure here costs capacity, not safety.

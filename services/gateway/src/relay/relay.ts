@@ -7,12 +7,9 @@ import type { AccountStateReporter } from '../accounts/account-state-reporter.js
 import type { AccountStore } from '../credentials/account-store.js';
 import type { OAuthRefresher } from '../credentials/oauth-refresher.js';
 import type { UpstreamAccount } from '../credentials/upstream-account.js';
-import {
-  GatewayError,
-  clientErrorResponse,
-  sendClientError,
-  toGatewayError,
-} from '../errors/index.js';
+import { GatewayError, clientErrorResponse, sendClientError } from '../errors/index.js';
+import type { GatewayMetrics } from '../gateway-metrics.js';
+import { AttemptResult, FailoverReason, failoverReason } from '../metric-labels.js';
 import { readerFor } from '../upstreams/adapters.js';
 import { Endpoint } from '../upstreams/endpoint.js';
 import type { ResponseFacts } from '../upstreams/response-reader.js';
@@ -33,10 +30,11 @@ import type { GroupModels } from './group-models.js';
 import { prepareCall } from './prepare-call.js';
 import { stateForPrepareFailure } from './prepare-failure.js';
 import type { RelayRequest } from './relay-request.js';
-import { selectInputFor, servingPlatforms } from './select-input.js';
+import { routingError } from './routing-error.js';
+import { selectInputFor } from './select-input.js';
 import { clientHeaders } from './response-headers.js';
 import { SlotLease } from './slot-lease.js';
-import { runAttempt, type AttemptOutcome } from './upstream-attempt.js';
+import { firstByteOf, runAttempt, type AttemptOutcome } from './upstream-attempt.js';
 import type { ReportSink } from './report-publisher.js';
 import type { RequestEvents } from './usage-events.js';
 
@@ -57,6 +55,7 @@ export type RelayDeps = {
   readonly touch?: (accountId: number) => void;
   readonly baseUrls: PlatformUrls;
   readonly limits: SwitchLimits;
+  readonly metrics: GatewayMetrics;
   readonly logger: Logger;
 };
 
@@ -65,8 +64,10 @@ const CLIENT_CLOSED = 499;
 
 /** How one attempt ended, as the relay loop acts on it. */
 type Step =
-  | { kind: 'done'; clientStatus: number; failure?: FailedAttempt }
-  | { kind: 'retry'; failure: FailedAttempt; timedOut: boolean };
+  | { kind: 'done'; clientStatus: number; result: DoneResult; failure?: FailedAttempt }
+  | { kind: 'retry'; failure: FailedAttempt; timedOut: boolean; reason: FailoverReason };
+
+type DoneResult = Exclude<AttemptResult, 'failover'>;
 
 /**
  * The relay: for one client request, select an account through the scheduler (honouring wait
@@ -91,7 +92,9 @@ export class Relay {
     res.once('close', onClose);
     const log = new AttemptLog(req, this.#d.events);
     try {
-      log.finish(await this.#run(req, res, gone, log));
+      const status = await this.#run(req, res, gone, log);
+      this.#d.metrics.relayed(req.format, req.stream, status, req.startedAt);
+      log.finish(status);
     } finally {
       res.off('close', onClose);
     }
@@ -117,13 +120,18 @@ export class Relay {
         );
       } catch (err) {
         if (signal.aborted) return CLIENT_CLOSED;
-        const error = await this.#routingError(req, err, log);
+        const error = await routingError(this.#d.groupModels, req, err, log.lastFailure());
         if (log.lastFailure() === undefined) log.routingFailure(error, attemptNo);
         return this.#sendError(req, res, error);
       }
       const step = await this.#attempt(req, res, acquired, attemptNo, signal, log);
       if (step.failure !== undefined) log.failure(step.failure);
-      if (step.kind === 'done') return step.clientStatus;
+      const platform = acquired.account.platform;
+      if (step.kind === 'done') {
+        this.#d.metrics.attempt(platform, step.result);
+        return step.clientStatus;
+      }
+      this.#d.metrics.failover(platform, step.reason);
       excluded.push(acquired.account.id);
       if (attemptNo >= max) {
         const last = errorForLastFailure(step.failure.upstreamStatus, step.timedOut);
@@ -160,6 +168,7 @@ export class Relay {
       account = await this.#d.accounts.get(accountId);
       const prepared = await prepareCall(this.#d, req, account);
       const bound = account;
+      const sentAt = performance.now();
       const outcome = await runAttempt({
         upstream: this.#d.upstream,
         target: prepared.target,
@@ -175,6 +184,7 @@ export class Relay {
       });
       // The slot is freed before any bookkeeping: an aborted stream's slot is free right away.
       void lease.release();
+      this.#d.metrics.firstByte(account.platform, sentAt, firstByteOf(outcome));
       return await this.#judge(
         req,
         res,
@@ -197,6 +207,7 @@ export class Relay {
       return {
         kind: 'retry',
         timedOut: false,
+        reason: FailoverReason.NotSent,
         failure: upstreamFailure(
           { ...place, platform: account?.platform ?? place.platform },
           'upstream',
@@ -223,21 +234,27 @@ export class Relay {
         this.#report(req, account.id, true, startedAt, outcome.firstByteAt, outcome.status);
         this.#d.touch?.(account.id);
         log.usage(account, upstreamModel, outcome.facts, outcome.firstByteAt);
-        return { kind: 'done', clientStatus: outcome.status };
+        return { kind: 'done', clientStatus: outcome.status, result: AttemptResult.Served };
       case 'aborted':
         if (outcome.firstByteAt !== null && outcome.facts !== null) {
           // Part of the answer was produced (and billed upstream): meter what was read.
           this.#report(req, account.id, true, startedAt, outcome.firstByteAt, 200);
           log.usage(account, upstreamModel, outcome.facts, outcome.firstByteAt);
-          return { kind: 'done', clientStatus: 200 };
+          return { kind: 'done', clientStatus: 200, result: AttemptResult.Aborted };
         }
-        return { kind: 'done', clientStatus: CLIENT_CLOSED, failure: clientClosed(place) };
+        return {
+          kind: 'done',
+          clientStatus: CLIENT_CLOSED,
+          result: AttemptResult.Aborted,
+          failure: clientClosed(place),
+        };
       case 'broken':
         this.#report(req, account.id, false, startedAt, outcome.firstByteAt, outcome.status);
         endStream(req, res, new GatewayError('upstream_error', 'The upstream stream broke off.'));
         return {
           kind: 'done',
           clientStatus: outcome.status,
+          result: AttemptResult.Broken,
           failure: upstreamFailure(
             place,
             'response',
@@ -245,11 +262,13 @@ export class Relay {
             `stream broke off: ${describe(outcome.error)}`,
           ),
         };
-      case 'failed':
+      case 'failed': {
         this.#report(req, account.id, false, startedAt, null, undefined);
+        const timedOut = isTimeout(outcome.error);
         return {
           kind: 'retry',
-          timedOut: isTimeout(outcome.error),
+          timedOut,
+          reason: failoverReason(null, timedOut),
           failure: upstreamFailure(
             place,
             'upstream',
@@ -257,6 +276,7 @@ export class Relay {
             `no answer: ${describe(outcome.error)}`,
           ),
         };
+      }
       case 'upstream_error':
         return this.#upstreamError(req, res, account, outcome, startedAt, place);
     }
@@ -280,6 +300,7 @@ export class Relay {
       return {
         kind: 'done',
         clientStatus: status,
+        result: AttemptResult.ClientError,
         failure: upstreamFailure(
           place,
           'upstream',
@@ -294,6 +315,7 @@ export class Relay {
     return {
       kind: 'retry',
       timedOut: false,
+      reason: failoverReason(status, false),
       failure: upstreamFailure(
         place,
         'upstream',
@@ -301,29 +323,6 @@ export class Relay {
         change === null ? `upstream ${status}` : `upstream ${status}: ${change.reason}`,
       ),
     };
-  }
-
-  /**
-   * A failed select as the client's error. After failed attempts, "no account left" answers
-   * with the last upstream verdict; before any, it tells a model no account of the group serves
-   * (400, the client's mistake) from none being available now (503).
-   */
-  async #routingError(req: RelayRequest, err: unknown, log: AttemptLog): Promise<GatewayError> {
-    const error = toGatewayError(err);
-    if (error.code !== 'no_available_accounts') return error;
-    const last = log.lastFailure();
-    if (last !== undefined) return errorForLastFailure(last.upstreamStatus, false);
-    const groupId = req.auth.groupId;
-    if (req.model === undefined || groupId === null) return error;
-    const served = await this.#d.groupModels
-      .anyServes(groupId, servingPlatforms(req), req.model)
-      .catch(() => true);
-    if (served) return error;
-    return new GatewayError(
-      'invalid_request',
-      `The model '${req.model}' is not served by this API key's group.`,
-      { param: 'model', reason: 'model_not_served' },
-    );
   }
 
   /** Sends `error` in the client's format (in-stream when headers are out); the status the client got. */

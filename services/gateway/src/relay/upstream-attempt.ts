@@ -37,6 +37,13 @@ export type AttemptOutcome =
   /** The client went away; `firstByteAt` null when no answer byte had arrived. */
   | { kind: 'aborted'; facts: ResponseFacts | null; firstByteAt: number | null };
 
+/** When the first answer byte of an attempt arrived (performance.now()), null when none did. */
+export function firstByteOf(outcome: AttemptOutcome): number | null {
+  return outcome.kind === 'served' || outcome.kind === 'broken' || outcome.kind === 'aborted'
+    ? outcome.firstByteAt
+    : null;
+}
+
 // Error bodies are read for classification (reset times, operator rule keywords) and passed on;
 // 64 KiB holds any real vendor error, and bounds memory for a misbehaving upstream.
 const ERROR_BODY_LIMIT = 64 * 1024;

@@ -24,7 +24,12 @@ export type DescribeCall = (req: Request, body: JsonBody, auth: AuthContext) => 
 export type RouteDeps = {
   readonly relay: Relay;
   /** Told about a request refused as bad input, after it was answered. */
-  readonly onRejected: (error: GatewayError, req: Request, res: Response) => void;
+  readonly onRejected: (
+    error: GatewayError,
+    req: Request,
+    res: Response,
+    format: ClientFormat,
+  ) => void;
 };
 
 /** The request id set by the app's first middleware. */
@@ -53,7 +58,7 @@ export function relayRoute(
       spec = describe(req, body, auth);
     } catch (err) {
       const sent = sendClientError(res, format, err);
-      if (sent !== undefined) deps.onRejected(sent, req, res);
+      if (sent !== undefined) deps.onRejected(sent, req, res, format);
       return;
     }
     deps.relay
