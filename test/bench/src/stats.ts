@@ -56,70 +56,8 @@ export async function timeSequential<T>(
 }
 
 /**
- * Offers `op` at a fixed rate (open loop: start times never wait for earlier calls to end) for
- * `count` calls. A timer ticks about every millisecond and starts every call whose scheduled
- * time has come, so the generator sleeps between ticks instead of spinning a core that the
- * system under test needs (this machine has two). Each call's latency runs from its actual
- * start; how late calls started against their schedule is returned as `startLagNs`, so a stall
- * of the generator itself is visible rather than hidden.
- *
- * The generator keeps no promise or closure per call beyond the call's own life: samples go
- * into preallocated typed arrays and completion is a counter. Holding every call's promise
- * until the end (as `Promise.all` over them would) makes each of them survive the young
- * generation and be copied into the old one, which on this machine turned the generator's own
- * scavenges into 4–7 ms pauses every ~0.4 s, counted against whatever was being measured.
- */
-export async function timeAtRate(
-  op: () => Promise<unknown>,
-  ratePerSec: number,
-  count: number,
-): Promise<{ samplesNs: number[]; startLagNs: number[]; achievedPerSec: number; errors: number }> {
-  const intervalNs = 1e9 / ratePerSec;
-  const latency = new Float64Array(count).fill(Number.NaN);
-  const lag = new Float64Array(count);
-  let errors = 0;
-  let outstanding = 0;
-  let allDone: (() => void) | undefined;
-  const settle = (): void => {
-    outstanding -= 1;
-    if (outstanding === 0) allDone?.();
-  };
-  const start = process.hrtime.bigint();
-  let next = 0;
-  while (next < count) {
-    const now = process.hrtime.bigint();
-    const due = Math.min(count, Math.floor(Number(now - start) / intervalNs) + 1);
-    for (; next < due; next++) {
-      const i = next;
-      const startedAt = process.hrtime.bigint();
-      lag[i] = Math.max(0, Number(startedAt - start) - i * intervalNs);
-      outstanding += 1;
-      op().then(
-        () => {
-          latency[i] = Number(process.hrtime.bigint() - startedAt);
-          settle();
-        },
-        () => {
-          errors += 1;
-          settle();
-        },
-      );
-    }
-    if (next < count) await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  if (outstanding > 0) await new Promise<void>((resolve) => (allDone = resolve));
-  const elapsedS = Number(process.hrtime.bigint() - start) / 1e9;
-  return {
-    samplesNs: Array.from(latency).filter((v) => !Number.isNaN(v)),
-    startLagNs: Array.from(lag),
-    achievedPerSec: count / elapsedS,
-    errors,
-  };
-}
-
-/**
- * Counts background promises (e.g. slot releases fired after a timed call) so that a bench can
- * wait for them at the end without holding each one, for the reason given at timeAtRate.
+ * Counts promises in flight (timeAtRate's calls, slot releases fired after a timed call) so
+ * that a bench can wait for them at the end without holding each one (see timeAtRate).
  */
 export class InFlight {
   #count = 0;
@@ -139,4 +77,60 @@ export class InFlight {
     if (this.#count === 0) return Promise.resolve();
     return new Promise((resolve) => (this.#drained = resolve));
   }
+}
+
+/**
+ * Offers `op` at a fixed rate (open loop: start times never wait for earlier calls to end) for
+ * `count` calls. A timer ticks about every millisecond and starts every call whose scheduled
+ * time has come, so the generator sleeps between ticks instead of spinning a core that the
+ * system under test needs (this machine has two). Each call's latency runs from its actual
+ * start; how late calls started against their schedule is returned as `startLagNs`, so a stall
+ * of the generator itself is visible rather than hidden.
+ *
+ * The generator keeps no promise or closure per call beyond the call's own life: samples go
+ * into preallocated typed arrays and completion is a counter (InFlight). Holding every call's promise
+ * until the end (as `Promise.all` over them would) makes each of them survive the young
+ * generation and be copied into the old one, which on this machine turned the generator's own
+ * scavenges into 4–7 ms pauses every ~0.4 s, counted against whatever was being measured.
+ */
+export async function timeAtRate(
+  op: () => Promise<unknown>,
+  ratePerSec: number,
+  count: number,
+): Promise<{ samplesNs: number[]; startLagNs: number[]; achievedPerSec: number; errors: number }> {
+  const intervalNs = 1e9 / ratePerSec;
+  const latency = new Float64Array(count).fill(Number.NaN);
+  const lag = new Float64Array(count);
+  let errors = 0;
+  const calls = new InFlight();
+  const start = process.hrtime.bigint();
+  let next = 0;
+  while (next < count) {
+    const now = process.hrtime.bigint();
+    const due = Math.min(count, Math.floor(Number(now - start) / intervalNs) + 1);
+    for (; next < due; next++) {
+      const i = next;
+      const startedAt = process.hrtime.bigint();
+      lag[i] = Math.max(0, Number(startedAt - start) - i * intervalNs);
+      calls.track(
+        op().then(
+          () => {
+            latency[i] = Number(process.hrtime.bigint() - startedAt);
+          },
+          () => {
+            errors += 1;
+          },
+        ),
+      );
+    }
+    if (next < count) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await calls.drained();
+  const elapsedS = Number(process.hrtime.bigint() - start) / 1e9;
+  return {
+    samplesNs: Array.from(latency).filter((v) => !Number.isNaN(v)),
+    startLagNs: Array.from(lag),
+    achievedPerSec: count / elapsedS,
+    errors,
+  };
 }
