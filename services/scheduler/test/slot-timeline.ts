@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import type { Redis } from '@switchyard/redis';
 
 /**
@@ -12,27 +13,56 @@ export class SlotTimeline {
   #admissions = 0;
   #lines = 0;
   readonly #isSlotKey: (key: string) => boolean;
-  #monitor: Redis | undefined;
+  #socket: Socket | undefined;
+  #marker: string | null = null;
+  #markerSeen = false;
 
   constructor(isSlotKey: (key: string) => boolean) {
     this.#isSlotKey = isSlotKey;
   }
 
+  /**
+   * Starts listening. MONITOR runs on a plain socket of its own rather than ioredis's
+   * `monitor()`, which can mistake a feed line for the reply of its own ready check and throw.
+   */
   async attach(redis: Redis): Promise<void> {
-    this.#monitor = await redis.monitor();
-    this.#monitor.on('monitor', (_time: string, args: string[]) => this.#apply(args));
+    const socket = connect({
+      host: redis.options.host ?? '127.0.0.1',
+      port: redis.options.port ?? 6379,
+    });
+    this.#socket = socket;
+    socket.setEncoding('utf8');
+    let pending = '';
+    let confirmed!: () => void;
+    const ok = new Promise<void>((resolve) => (confirmed = resolve));
+    socket.on('data', (chunk: string) => {
+      pending += chunk;
+      let end: number;
+      while ((end = pending.indexOf('\r\n')) >= 0) {
+        const line = pending.slice(0, end);
+        pending = pending.slice(end + 2);
+        if (line === '+OK') confirmed();
+        else if (line.startsWith('+')) this.#line(line);
+      }
+    });
+    socket.write('MONITOR\r\n');
+    await ok;
   }
 
   /** Waits until a marker command (sent by the caller after the run) shows up, then detaches. */
   async detach(redis: Redis, markerKey: string): Promise<void> {
-    let seen = false;
-    this.#monitor?.on('monitor', (_time: string, args: string[]) => {
-      if (args[1] === markerKey) seen = true;
-    });
+    this.#marker = markerKey;
     await redis.get(markerKey);
     const deadline = Date.now() + 10_000;
-    while (!seen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    this.#monitor?.disconnect();
+    while (!this.#markerSeen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    this.#socket?.destroy();
+  }
+
+  /** One MONITOR line: `+<time> [<db> <client>] "CMD" "arg" ...`. */
+  #line(line: string): void {
+    const args = monitorArgs(line);
+    if (this.#marker !== null && args[1] === this.#marker) this.#markerSeen = true;
+    this.#apply(args);
   }
 
   /** Highest number of simultaneous holders seen on each key. */
@@ -71,4 +101,38 @@ export class SlotTimeline {
       members.clear();
     }
   }
+}
+
+/** The quoted arguments of a MONITOR line, unescaped (\\, \", \n, \r, \t, \xHH). */
+function monitorArgs(line: string): string[] {
+  const args: string[] = [];
+  let i = line.indexOf('] ');
+  if (i < 0) return args;
+  i += 2;
+  while (i < line.length) {
+    if (line[i] !== '"') {
+      i++;
+      continue;
+    }
+    let arg = '';
+    i++;
+    while (i < line.length && line[i] !== '"') {
+      if (line[i] === '\\') {
+        const next = line[i + 1];
+        if (next === 'x') {
+          arg += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
+          i += 4;
+          continue;
+        }
+        arg += next === 'n' ? '\n' : next === 'r' ? '\r' : next === 't' ? '\t' : (next ?? '');
+        i += 2;
+        continue;
+      }
+      arg += line[i];
+      i++;
+    }
+    args.push(arg);
+    i++;
+  }
+  return args;
 }
