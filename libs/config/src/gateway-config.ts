@@ -46,6 +46,8 @@ export interface GatewayConfig extends CommonConfig {
   readonly upstreamIdleTimeoutMs: number;
   /** How long a client API key lookup is cached in memory; 0 disables the cache (`API_KEY_CACHE_TTL_MS`). */
   readonly apiKeyCacheTtlMs: number;
+  /** Session leases held at most; 0 never uses them (`SESSION_LEASES_MAX`). */
+  readonly sessionLeasesMax: number;
   /** Upstream API base URLs without trailing slash (`UPSTREAM_BASE_URL_<PLATFORM>`). */
   readonly upstreamBaseUrls: PlatformUrls;
   /** OAuth token endpoints used to refresh OAuth accounts (`OAUTH_TOKEN_URL_<PLATFORM>`). */
@@ -151,6 +153,13 @@ export const gatewayVariables = {
     description:
       'How long a client API key lookup is cached in memory; a revoked key keeps working on a replica for at most this long. 0 disables the cache.',
     default: '5000',
+  }),
+  sessionLeasesMax: intVar({
+    name: 'SESSION_LEASES_MAX',
+    description:
+      "Session leases a replica holds at most (the oldest go first): a session's requests within a lease the scheduler granted (SCHED_SESSION_LEASE_MS) take their slot on the bound account straight in Redis instead of selecting. About 200 bytes each. 0 never uses leases: every request selects.",
+    default: '50000',
+    min: 0,
   }),
   baseUrlAnthropic: urlVar({
     name: 'UPSTREAM_BASE_URL_ANTHROPIC',

@@ -39,6 +39,8 @@ export interface SchedulerConfig extends CommonConfig {
   readonly ewmaAlpha: number;
   /** Lifetime of a session → account binding (`SCHED_STICKY_TTL_SECONDS`). */
   readonly stickyTtlSeconds: number;
+  /** Life of a session lease granted with a select (`SCHED_SESSION_LEASE_MS`); 0 grants none. */
+  readonly sessionLeaseMs: number;
   /** Lifetime of a concurrency slot whose holder stopped refreshing it (`SCHED_SLOT_TTL_SECONDS`). */
   readonly slotTtlSeconds: number;
   /** Requests that may queue for a busy sticky account (`SCHED_STICKY_MAX_WAITING`). */
@@ -124,6 +126,13 @@ export const schedulerVariables = {
     description: 'Lifetime of a session to account binding in Redis, renewed when used.',
     default: '3600',
     min: 1,
+  }),
+  sessionLeaseMs: durationMsVar({
+    name: 'SCHED_SESSION_LEASE_MS',
+    description:
+      "How long a caller may reuse a session's bound account without selecting again, taking slots itself: granted only on a healthy bound account and dropped by the caller on any event about it, on a failed attempt and when the account is full. Shortens a sticky conversation's requests by the select round trip; bounds how late an escape can be noticed. 0 grants none.",
+    default: '10000',
+    min: 0,
   }),
   slotTtlSeconds: intVar({
     name: 'SCHED_SLOT_TTL_SECONDS',

@@ -33,6 +33,7 @@ export {
   scoreBreakdownSchema,
   selectDecisionSchema,
   selectResultSchema,
+  sessionLeaseSchema,
 } from './messages/select-result.js';
 export type {
   SelectedAccount,
@@ -41,6 +42,7 @@ export type {
   ScoreBreakdown,
   SelectDecision,
   SelectResult,
+  SessionLease,
 } from './messages/select-result.js';
 export { reportSchema } from './messages/report.js';
 export type { Report } from './messages/report.js';

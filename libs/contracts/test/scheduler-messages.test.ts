@@ -81,6 +81,22 @@ describe('selectResultSchema', () => {
     );
   });
 
+  it('accepts a session lease beside a slot', () => {
+    const result = roundTrip(selectResultSchema, { ...base, slot, lease: { ttlMs: 10_000 } });
+    expect(result.lease).toEqual({ ttlMs: 10_000 });
+  });
+
+  it('rejects a lease beside a wait plan, and a lease without a positive whole ttl', () => {
+    expect(
+      issuePaths(expectMalformed(selectResultSchema, { ...base, waitPlan, lease: { ttlMs: 5 } })),
+    ).toEqual(['lease']);
+    for (const ttlMs of [0, -1, 2.5, '10']) {
+      expect(
+        issuePaths(expectMalformed(selectResultSchema, { ...base, slot, lease: { ttlMs } })),
+      ).toEqual(['lease.ttlMs']);
+    }
+  });
+
   it('rejects a result with both a slot and a wait plan', () => {
     expect(issuePaths(expectMalformed(selectResultSchema, { ...base, slot, waitPlan }))).toEqual([
       '',

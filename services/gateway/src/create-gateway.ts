@@ -31,6 +31,7 @@ import { ApiKeyLookup } from './auth/index.js';
 import { AccountStore } from './credentials/account-store.js';
 import { OAuthRefresher } from './credentials/oauth-refresher.js';
 import { watchAccountChanges } from './credentials/watch-account-changes.js';
+import { SessionLeases } from './relay/session-leases.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { GroupModels } from './relay/group-models.js';
 import { EndOfTurn } from './relay/end-of-turn.js';
@@ -100,7 +101,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   await slots.refresh(0, 'gateway-warm-up');
   await releaseLock(redis, keys.lock('gateway-warm-up'), 'none');
   const accounts = new AccountStore({ db, cipher });
-  const watcher = watchAccountChanges(bus.nc, accounts, logger);
+  const leases = new SessionLeases(config.sessionLeasesMax);
+  const watcher = watchAccountChanges(bus.nc, accounts, logger, leases);
   const oauth = new OAuthRefresher({
     db,
     redis,
@@ -148,6 +150,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     bindResponse: (groupId, responseId, accountId) =>
       bindResponse(redis, keys, { groupId, responseId, accountId }),
     touch: (accountId) => lastUsed.touch(accountId),
+    leases,
     baseUrls: config.upstreamBaseUrls,
     limits: config,
     metrics,

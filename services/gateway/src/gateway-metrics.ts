@@ -56,7 +56,7 @@ export class GatewayMetrics {
     });
     const select = new Histogram({
       name: `${PREFIX}select_duration_seconds`,
-      help: 'Scheduler round trip of one select (sched.v1.select), by how it ended.',
+      help: 'Scheduler round trip of one select (sched.v1.select), by how it ended; outcome "lease": the slot taken in Redis under a session lease instead.',
       labelNames: ['outcome'],
       buckets: SELECT_BUCKETS,
       registers,
@@ -101,7 +101,10 @@ export class GatewayMetrics {
     this.#requests.get(format, statusClass(status)).inc();
   }
 
-  /** A select's scheduler round trip, begun at `startedAt` (performance.now()), ended now. */
+  /**
+   * A select's scheduler round trip (or, outcome "lease", the Redis slot acquire that replaced
+   * it), begun at `startedAt` (performance.now()), ended now.
+   */
   selected(outcome: SelectOutcome, startedAt: number): void {
     this.#select.get(outcome, '').observe((performance.now() - startedAt) / 1000);
   }

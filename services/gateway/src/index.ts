@@ -71,6 +71,8 @@ export { Relay } from './relay/relay.js';
 export type { RelayDeps } from './relay/relay.js';
 export type { RelayRequest } from './relay/relay-request.js';
 export { acquireAccount } from './relay/acquire-account.js';
+export { SessionLeases } from './relay/session-leases.js';
+export type { HeldLease } from './relay/session-leases.js';
 export { ClientGone, ClientGoneError, onAbort } from './relay/client-signal.js';
 export type { ClientSignal } from './relay/client-signal.js';
 export type {

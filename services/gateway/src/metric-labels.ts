@@ -20,6 +20,11 @@ export type StatusClass = (typeof StatusClass)[keyof typeof StatusClass];
 export const SelectOutcome = {
   /** An account with a slot already held for the request. */
   Slot: 'slot',
+  /**
+   * No select: the session's leased account, its slot taken by the gateway in Redis (one
+   * round trip; see SessionLeases).
+   */
+  Lease: 'lease',
   /** An account to wait for (the gateway then queues for its slot). */
   WaitPlan: 'wait_plan',
   /** The scheduler answered that no account can serve the request. */

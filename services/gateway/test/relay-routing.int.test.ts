@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { connectBus, createSchedulerClient, type Bus } from '@switchyard/bus';
 import { loadGatewayConfig } from '@switchyard/config';
-import type { SelectResult } from '@switchyard/contracts';
+import type { SelectRequestInput, SelectResult } from '@switchyard/contracts';
 import {
   createApiKey,
   createDb,
@@ -20,6 +20,7 @@ import {
   acquireAccount,
   createGateway,
   GatewayError,
+  SessionLeases,
   type Gateway,
 } from '../src/index.js';
 import { eventually, listen, type TestServer } from './http-test-server.js';
@@ -329,5 +330,160 @@ describe('acquireAccount with a wait plan', () => {
     await expect(waiting).rejects.toBeInstanceOf(ClientGoneError);
     expect(await redis.zscore(keys.waiting(10), 'quitter')).toBeNull();
     expect(await redis.zscore(keys.slots(10), 'quitter')).toBeNull();
+  });
+});
+
+describe('acquireAccount under a session lease', () => {
+  let harness: Harness<{ redis: true }>;
+  let redis: Redis;
+  const keys = new KeyBuilder('lease-test:');
+
+  beforeAll(async () => {
+    harness = await startHarness({ redis: true });
+    redis = createRedis({ url: harness.redisUrl });
+  });
+  afterAll(async () => {
+    await redis?.quit();
+    await harness?.stop();
+  });
+
+  const account = (id: number, concurrency: number) =>
+    ({ id, platform: 'anthropic', type: 'apikey', concurrency }) as const;
+
+  /**
+   * A scheduler that answers every select with a slot on `id` (taken in Redis, as the real one
+   * does) and a lease, or with a wait plan once the account is full; it counts its selects.
+   */
+  function leasingScheduler(
+    id: number,
+    concurrency: number,
+    slots = createSlotClient(redis, keys),
+  ) {
+    const scheduler = {
+      selects: 0,
+      async select(req: SelectRequestInput): Promise<SelectResult> {
+        scheduler.selects++;
+        const decision = {
+          layer: 'session',
+          candidateCount: 3,
+          topK: 7,
+          loadSkew: 0,
+          escapeReason: null,
+        } as const;
+        const held = await slots.acquire(id, req.requestId, concurrency);
+        if (held === null) {
+          return {
+            account: account(id, concurrency),
+            decision,
+            waitPlan: { accountId: id, maxConcurrency: concurrency, timeoutMs: 50, maxWaiting: 0 },
+          };
+        }
+        return {
+          account: account(id, concurrency),
+          decision,
+          slot: { acquired: true, token: held.token, expiresAt: held.expiresAt },
+          lease: { ttlMs: 60_000 },
+        };
+      },
+    };
+    return scheduler;
+  }
+
+  const ask = (requestId: string, more: Partial<SelectRequestInput> = {}): SelectRequestInput => ({
+    requestId,
+    groupId: 1,
+    platform: 'anthropic',
+    sessionHash: 'conv-lease',
+    model: 'claude-sonnet-4-6',
+    ...more,
+  });
+  const open = () => new AbortController().signal;
+
+  it("takes the session's next slots in Redis itself, without selecting, while the lease lasts", async () => {
+    const slots = createSlotClient(redis, keys);
+    const scheduler = leasingScheduler(21, 5, slots);
+    const leases = new SessionLeases(100);
+    const deps = { scheduler, slots, leases };
+    const first = await acquireAccount(deps, ask('l-1'), open());
+    expect(first).toMatchObject({ account: { id: 21 }, leased: false });
+    for (let i = 2; i <= 5; i++) {
+      const next = await acquireAccount(deps, ask(`l-${i}`), open());
+      expect(next).toMatchObject({
+        account: { id: 21 },
+        token: `l-${i}`,
+        layer: 'session',
+        leased: true,
+      });
+      expect(await redis.zscore(keys.slots(21), `l-${i}`)).not.toBeNull();
+    }
+    expect(scheduler.selects).toBe(1);
+    // A different model, a failover and a request following a response all select.
+    await acquireAccount(deps, ask('l-6', { model: 'claude-opus-4-1' }), open()).catch(() => null);
+    await acquireAccount(deps, ask('l-7', { excludedAccountIds: [3] }), open()).catch(() => null);
+    await acquireAccount(deps, ask('l-8', { previousResponseId: 'resp_1' }), open()).catch(
+      () => null,
+    );
+    expect(scheduler.selects).toBe(4);
+  });
+
+  it('never holds more slots than the concurrency: a full account ends the lease and the scheduler decides', async () => {
+    const slots = createSlotClient(redis, keys);
+    const scheduler = leasingScheduler(22, 2, slots);
+    const leases = new SessionLeases(100);
+    const deps = { scheduler, slots, leases };
+    const first = await acquireAccount(deps, ask('c-0', { sessionHash: 'busy' }), open());
+    const tries = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        acquireAccount(deps, ask(`c-${i + 1}`, { sessionHash: 'busy' }), open()),
+      ),
+    );
+    expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(1);
+    expect(await redis.zcard(keys.slots(22))).toBe(2);
+    // The refused ones were answered by the scheduler (a wait plan that timed out).
+    expect(tries.filter((t) => t.status === 'rejected').length).toBe(9);
+    expect(scheduler.selects).toBeGreaterThan(1);
+    await slots.release(22, first.token);
+  });
+
+  it('selects again once an event about the account ended the lease', async () => {
+    const slots = createSlotClient(redis, keys);
+    const scheduler = leasingScheduler(23, 5, slots);
+    const leases = new SessionLeases(100);
+    const deps = { scheduler, slots, leases };
+    await acquireAccount(deps, ask('e-1', { sessionHash: 'evented' }), open());
+    expect(
+      await acquireAccount(deps, ask('e-2', { sessionHash: 'evented' }), open()),
+    ).toMatchObject({ leased: true });
+    leases.forgetAccount(23);
+    expect(
+      await acquireAccount(deps, ask('e-3', { sessionHash: 'evented' }), open()),
+    ).toMatchObject({ leased: false });
+    expect(scheduler.selects).toBe(2);
+  });
+
+  it('gives the slot back when the client left during the leased acquire', async () => {
+    const slots = createSlotClient(redis, keys);
+    const scheduler = leasingScheduler(24, 5, slots);
+    const leases = new SessionLeases(100);
+    await acquireAccount({ scheduler, slots, leases }, ask('g-1', { sessionHash: 'gone' }), open());
+    await slots.release(24, 'g-1');
+    const gone = new ClientGone();
+    const leasingSlots = {
+      ...slots,
+      acquire: async (...args: Parameters<typeof slots.acquire>) => {
+        const held = await slots.acquire(...args);
+        gone.abort();
+        return held;
+      },
+    };
+    await expect(
+      acquireAccount(
+        { scheduler, slots: leasingSlots, leases },
+        ask('g-2', { sessionHash: 'gone' }),
+        gone,
+      ),
+    ).rejects.toBeInstanceOf(ClientGoneError);
+    await eventually(async () => (await redis.zcard(keys.slots(24))) === 0);
+    expect(scheduler.selects).toBe(1);
   });
 });

@@ -209,6 +209,7 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
     redis: selectRedis,
     keys,
     sessions: new SessionCache(tuning.sessionCacheSize),
+    sessionLeaseMs: config.sessionLeaseMs,
     stock,
     maxLoadAgeMs: tuning.maxLoadAgeMs,
     loadRefreshMs: tuning.liveLoadRefreshMs,

@@ -60,6 +60,8 @@ describe('sticky escape, end to end with reports', () => {
     const escaped = await selectReleased(group, 'slow-session');
     expect(escaped.account.id).not.toBe(bound);
     expect(escaped.decision).toMatchObject({ layer: 'load_balance', escapeReason: 'ttft' });
+    // Served elsewhere for now, the session keeps its binding: no lease on either account.
+    expect(escaped.lease).toBeUndefined();
     expect(await readSessionBinding(fx.redis, fx.keys, group, 'slow-session')).toBe(bound);
     expect(replica.logs).toContainEqual(
       expect.objectContaining({

@@ -123,6 +123,45 @@ describe('sched.v1.select', () => {
     expect(await readSessionBinding(fx.redis, fx.keys, group, 'session-20')).toBe(first.account.id);
   });
 
+  it('leases the bound account of a session with its answers, and nothing else', async () => {
+    const group = await fx.group();
+    for (let i = 0; i < 3; i++) await fx.account(group);
+    const results = await selectMany(5, group, { sessionHash: 'session-lease' });
+    // The first select binds the session, so every answer carries the default lease (10 s).
+    for (const result of results) expect(result.lease).toEqual({ ttlMs: 10_000 });
+    const [plain] = await selectMany(1, group);
+    expect(plain!.lease).toBeUndefined();
+    const [failover] = await selectMany(1, group, {
+      sessionHash: 'session-lease',
+      excludedAccountIds: [results[0]!.account.id],
+    });
+    expect(failover!.account.id).not.toBe(results[0]!.account.id);
+    expect(failover!.lease).toBeUndefined();
+    const [following] = await selectMany(1, group, {
+      sessionHash: 'session-lease-2',
+      previousResponseId: 'resp_none',
+    });
+    expect(following!.lease).toBeUndefined();
+  });
+
+  it('grants no lease with SCHED_SESSION_LEASE_MS=0', async () => {
+    const off = await fx.startReplica('lease-off', { SCHED_SESSION_LEASE_MS: '0' });
+    const group = await fx.group();
+    await fx.account(group);
+    for (let i = 0; i < 3; i++) {
+      const result = await off.scheduler.select({
+        requestId: `lease-off-${i}`,
+        groupId: group,
+        platform: 'anthropic',
+        sessionHash: 'no-lease',
+      });
+      expect(result.slot).toBeDefined();
+      expect(result.lease).toBeUndefined();
+      await fx.slots.release(result.account.id, result.slot!.token);
+    }
+    await off.stop();
+  });
+
   it('follows a session that another replica rebound since this one last saw it', async () => {
     const group = await fx.group();
     const a = await fx.account(group);

@@ -17,6 +17,22 @@ import { scanForSecrets, watchNats } from './secret-scan.js';
 const CLAUDE = 'claude-sonnet-4-6';
 const GPT = 'gpt-5';
 
+/** A gateway's select outcomes so far, from its Prometheus series. */
+async function selectOutcomes(url: string): Promise<{ slot: number; lease: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const count = (outcome: string) => {
+    const line = text
+      .split('\n')
+      .find(
+        (l) =>
+          l.startsWith('gateway_select_duration_seconds_count{') &&
+          l.includes(`outcome="${outcome}"`),
+      );
+    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+  return { slot: count('slot'), lease: count('lease') };
+}
+
 describe('gateway failover, account state and stickiness', () => {
   let stack: GatewayStack;
   let overload: SeededGroup;
@@ -26,6 +42,7 @@ describe('gateway failover, account state and stickiness', () => {
   let responses: SeededGroup;
   let auth: SeededGroup;
   let oauth: SeededGroup;
+  let leased: SeededGroup;
   const mintedTokens: string[] = [];
   let sent = 0;
   let nats: Awaited<ReturnType<typeof watchNats>>;
@@ -71,10 +88,12 @@ describe('gateway failover, account state and stickiness', () => {
         { platform: 'openai', credentials: ['sk-e2e-resp-1', 'sk-e2e-resp-2', 'sk-e2e-resp-3'] },
         { platform: 'anthropic', credentials: ['sk-e2e-auth-bad', 'sk-e2e-auth-ok'] },
         { platform: 'anthropic', credentials: ['rt-e2e-oauth-1'], oauth: true },
+        { platform: 'anthropic', credentials: ['sk-e2e-lse-1', 'sk-e2e-lse-2', 'sk-e2e-lse-3'] },
       ],
     });
     stack = started.stack;
-    [overload, limited, slow, sticky, responses, auth, oauth] = started.seeded as [
+    [overload, limited, slow, sticky, responses, auth, oauth, leased] = started.seeded as [
+      SeededGroup,
       SeededGroup,
       SeededGroup,
       SeededGroup,
@@ -184,6 +203,41 @@ describe('gateway failover, account state and stickiness', () => {
     }
     const counts = ['sk-e2e-stk-1', 'sk-e2e-stk-2', 'sk-e2e-stk-3'].map((c) => served(c).length);
     expect(counts.sort((a, b) => a - b)).toEqual([0, 0, 20]);
+  });
+
+  it("serves a session's calls under a lease without selecting, until its account fails on any replica", async () => {
+    const session =
+      'user_abc_account_1f2e3d4c-0000-4000-8000-000000000000_session_0b1c2d3e-5555-4666-8777-988899990000';
+    const call = (n: number, turn: number) =>
+      claude(leased, n)
+        .messages.create({
+          model: CLAUDE,
+          max_tokens: 8,
+          metadata: { user_id: session },
+          messages: [{ role: 'user', content: `turn ${turn}` }],
+        })
+        .withResponse();
+    const before = await Promise.all(stack.gateways.map((g) => selectOutcomes(g.url)));
+    for (let i = 0; i < 10; i++) expect((await call(i % 2, i)).response.status).toBe(200);
+    const after = await Promise.all(stack.gateways.map((g) => selectOutcomes(g.url)));
+    // One select per replica; each then holds the scheduler's lease for the session's next calls.
+    for (let n = 0; n < 2; n++) {
+      expect(after[n]!.slot - before[n]!.slot).toBe(1);
+      expect(after[n]!.lease - before[n]!.lease).toBe(4);
+    }
+    const credentials = ['sk-e2e-lse-1', 'sk-e2e-lse-2', 'sk-e2e-lse-3'];
+    const bound = credentials.find((c) => served(c).length === 10)!;
+    expect(bound).toBeDefined();
+
+    // The bound account starts failing: replica 0 meets it under its lease and fails over.
+    stack.sim.control.setCredential(bound, { faults: [{ status: 529 }] });
+    expect((await call(0, 10)).response.status).toBe(200);
+    expect(served(bound)).toHaveLength(11);
+    // Replica 1 still holds its own lease on that account: the overload event ends it there too.
+    for (let i = 11; i < 17; i++) expect((await call(i % 2, i)).response.status).toBe(200);
+    expect(served(bound)).toHaveLength(11);
+    const moved = credentials.filter((c) => c !== bound).map((c) => served(c).length);
+    expect(moved.reduce((a, b) => a + b, 0)).toBe(7);
   });
 
   it('sends a previous_response_id to the account that produced the response', async () => {

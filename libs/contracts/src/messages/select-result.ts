@@ -62,7 +62,20 @@ export const selectDecisionSchema = z.object({
 });
 
 /**
- * `sched.v1.select` reply data: exactly one of `slot` (go ahead) or `waitPlan` (queue).
+ * The scheduler's leave to reuse the chosen account for the same session's next requests for
+ * `ttlMs` without asking again: the caller takes each slot itself (the account's slot set in
+ * Redis, within `account.concurrency`) and drops the lease on any event about the account, on a
+ * failed attempt on it, and when the slot set is full. Granted only on a first attempt of a
+ * session-anchored request (no previous response id) that ends on the session's bound,
+ * healthy account, so the next select would have answered the same account anyway.
+ */
+export const sessionLeaseSchema = z.object({
+  ttlMs: z.number().int().positive(),
+});
+
+/**
+ * `sched.v1.select` reply data: exactly one of `slot` (go ahead) or `waitPlan` (queue); with a
+ * slot, possibly a session `lease`.
  *
  * Validated as one object plus an "exactly one" check rather than as a union, so that a bad
  * nested field is reported at its path instead of as an opaque "no union member matched";
@@ -74,6 +87,7 @@ const selectResultObjectSchema = z
     decision: selectDecisionSchema,
     slot: acquiredSlotSchema.optional(),
     waitPlan: waitPlanSchema.optional(),
+    lease: sessionLeaseSchema.optional(),
   })
   .check((ctx) => {
     const { slot, waitPlan } = ctx.value;
@@ -85,6 +99,14 @@ const selectResultObjectSchema = z
         message: 'expected exactly one of slot or waitPlan',
       });
     }
+    if (ctx.value.lease !== undefined && slot === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: ctx.value,
+        path: ['lease'],
+        message: 'a lease comes only with a slot',
+      });
+    }
   });
 
 type SelectResultBase = {
@@ -93,8 +115,16 @@ type SelectResultBase = {
 };
 
 export type SelectResult =
-  | (SelectResultBase & { slot: z.output<typeof acquiredSlotSchema>; waitPlan?: undefined })
-  | (SelectResultBase & { waitPlan: z.output<typeof waitPlanSchema>; slot?: undefined });
+  | (SelectResultBase & {
+      slot: z.output<typeof acquiredSlotSchema>;
+      waitPlan?: undefined;
+      lease?: z.output<typeof sessionLeaseSchema>;
+    })
+  | (SelectResultBase & {
+      waitPlan: z.output<typeof waitPlanSchema>;
+      slot?: undefined;
+      lease?: undefined;
+    });
 
 export const selectResultSchema: z.ZodType<SelectResult, SelectResult> =
   selectResultObjectSchema as z.ZodType<SelectResult, SelectResult>;
@@ -104,3 +134,4 @@ export type AcquiredSlot = z.output<typeof acquiredSlotSchema>;
 export type WaitPlan = z.output<typeof waitPlanSchema>;
 export type ScoreBreakdown = z.output<typeof scoreBreakdownSchema>;
 export type SelectDecision = z.output<typeof selectDecisionSchema>;
+export type SessionLease = z.output<typeof sessionLeaseSchema>;

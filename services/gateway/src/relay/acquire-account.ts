@@ -1,15 +1,17 @@
 import type { SelectOptions } from '@switchyard/bus';
-import type {
-  SelectRequestInput,
-  SelectResult,
-  SelectedAccount,
-  WaitPlan,
+import {
+  SelectLayer,
+  type SelectRequestInput,
+  type SelectResult,
+  type SelectedAccount,
+  type WaitPlan,
 } from '@switchyard/contracts';
 import type { SlotClient } from '@switchyard/redis';
 import { GatewayError } from '../errors/index.js';
 import { SelectOutcome } from '../metric-labels.js';
 import { ClientGoneError, onAbort, type ClientSignal } from './client-signal.js';
 import { selectFailure } from './scheduler-errors.js';
+import type { SessionLeases } from './session-leases.js';
 
 /** The scheduler calls the relay makes (structurally the bus's SchedulerClient). */
 export type AccountSelector = {
@@ -22,6 +24,8 @@ export type AcquiredAccount = {
   readonly token: string;
   readonly expiresAt: number;
   readonly layer: SelectResult['decision']['layer'];
+  /** Taken under a session lease, without a select. */
+  readonly leased: boolean;
 };
 
 export type WaitObserver = {
@@ -40,6 +44,8 @@ export type AcquireDeps = {
   readonly scheduler: AccountSelector;
   readonly slots: SlotClient;
   readonly metrics?: SelectObserver;
+  /** Session leases granted by the scheduler; none are used or kept when absent. */
+  readonly leases?: SessionLeases;
   readonly now?: () => number;
 };
 
@@ -50,7 +56,10 @@ const FIRST_BACKOFF_MS = 25;
 const MAX_BACKOFF_MS = 250;
 
 /**
- * Asks the scheduler for an account and a slot. A wait plan is honoured: join the account's
+ * Asks the scheduler for an account and a slot — or, when the session holds a lease the
+ * scheduler granted (SessionLeases), takes a slot of the leased account in Redis itself and
+ * skips the select; a full account ends the lease and the scheduler decides as usual. A lease
+ * the answer grants is kept for the session's next requests. A wait plan is honoured: join the account's
  * waiting set (refused when `maxWaiting` already wait → 429), then try for a slot with backoff
  * until the plan's timeout (→ 429). The slot token is the request id, as the scheduler uses.
  *
@@ -66,7 +75,14 @@ export async function acquireAccount(
   signal: ClientSignal,
   observer: WaitObserver = {},
 ): Promise<AcquiredAccount> {
+  const leases = deps.leases;
+  const leaseKey = leases?.keyOf(input) ?? null;
+  if (leaseKey !== null) {
+    const leased = await acquireLeased(deps, leases!, leaseKey, input.requestId, signal);
+    if (leased !== null) return leased;
+  }
   let result: SelectResult;
+  const since = leases?.mark() ?? 0;
   const selectStart = performance.now();
   try {
     result = await deps.scheduler.select(input);
@@ -90,14 +106,59 @@ export async function acquireAccount(
     throw new ClientGoneError();
   }
   if (result.slot !== undefined) {
+    if (leaseKey !== null && result.lease !== undefined) {
+      leases!.grant(leaseKey, result.account, result.lease.ttlMs, since);
+    }
     return {
       account: result.account,
       token: result.slot.token,
       expiresAt: result.slot.expiresAt,
       layer: result.decision.layer,
+      leased: false,
     };
   }
   return waitForSlot(deps, input.requestId, result, result.waitPlan, signal, observer);
+}
+
+/**
+ * A slot of the session's leased account, taken in Redis under the request id (the account's
+ * own concurrency is the limit, as in any acquire), or null to select instead: no live lease,
+ * the account full (the lease ends: the scheduler decides between waiting and spilling), or
+ * Redis failing (the select path reports that properly).
+ */
+async function acquireLeased(
+  deps: AcquireDeps,
+  leases: SessionLeases,
+  key: string,
+  requestId: string,
+  signal: ClientSignal,
+): Promise<AcquiredAccount | null> {
+  const lease = leases.find(key);
+  if (lease === null) return null;
+  const { account } = lease;
+  const started = performance.now();
+  let held;
+  try {
+    held = await deps.slots.acquire(account.id, requestId, account.concurrency);
+  } catch {
+    held = null;
+  }
+  if (held === null) {
+    leases.drop(key);
+    return null;
+  }
+  deps.metrics?.selected(SelectOutcome.Lease, started);
+  if (signal.aborted) {
+    void deps.slots.release(account.id, held.token).catch(() => false);
+    throw new ClientGoneError();
+  }
+  return {
+    account,
+    token: held.token,
+    expiresAt: held.expiresAt,
+    layer: SelectLayer.Session,
+    leased: true,
+  };
 }
 
 async function waitForSlot(
@@ -143,6 +204,7 @@ async function waitForSlot(
           token: held.token,
           expiresAt: held.expiresAt,
           layer: result.decision.layer,
+          leased: false,
         };
       }
       const left = deadline - now();

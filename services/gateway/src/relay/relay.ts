@@ -34,6 +34,7 @@ import { routingError } from './routing-error.js';
 import { selectInputFor } from './select-input.js';
 import { clientHeaders } from './response-headers.js';
 import { SlotLease } from './slot-lease.js';
+import type { SessionLeases } from './session-leases.js';
 import { firstByteOf, runAttempt, type AttemptOutcome } from './upstream-attempt.js';
 import type { ReportSink } from './report-publisher.js';
 import type { RequestEvents } from './usage-events.js';
@@ -53,6 +54,8 @@ export type RelayDeps = {
   readonly bindResponse: (groupId: number, responseId: string, accountId: number) => Promise<void>;
   /** Marks the account as just used (last-used tie breaks); cheap, batched elsewhere. */
   readonly touch?: (accountId: number) => void;
+  /** Session leases the scheduler grants; without them every attempt selects. */
+  readonly leases?: SessionLeases;
   readonly baseUrls: PlatformUrls;
   readonly limits: SwitchLimits;
   readonly metrics: GatewayMetrics;
@@ -132,6 +135,9 @@ export class Relay {
         return step.clientStatus;
       }
       this.#d.metrics.failover(platform, step.reason);
+      // Here first, before the account's event comes back: no request of this replica is sent
+      // to it under a lease any more.
+      this.#d.leases?.forgetAccount(acquired.account.id);
       excluded.push(acquired.account.id);
       if (attemptNo >= max) {
         const last = errorForLastFailure(step.failure.upstreamStatus, step.timedOut);

@@ -40,9 +40,14 @@ function body(n: number): string {
 
 type Target = { host: string; port: number; headers: Record<string, string> };
 
-// One keep-alive agent per target: the client side costs the same on both paths.
-function poster(url: string, headers: Record<string, string>, n = 0): () => Promise<void> {
-  const BODY = body(n);
+// One keep-alive agent per target: the client side costs the same on both paths. `n` fixes the
+// request's opening (its session); `fresh` gives every call a new one instead.
+function poster(
+  url: string,
+  headers: Record<string, string>,
+  n = 0,
+  fresh = false,
+): () => Promise<void> {
   const u = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
   const target: Target = {
@@ -50,13 +55,15 @@ function poster(url: string, headers: Record<string, string>, n = 0): () => Prom
     port: Number(u.port),
     headers: {
       'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(BODY)),
       'anthropic-version': '2023-06-01',
       ...headers,
     },
   };
+  const fixed = body(n);
+  let next = n;
   return () =>
     new Promise<void>((resolve, reject) => {
+      const payload = fresh ? body(next++) : fixed;
       const req = request(
         {
           host: target.host,
@@ -64,7 +71,7 @@ function poster(url: string, headers: Record<string, string>, n = 0): () => Prom
           method: 'POST',
           path: '/v1/messages',
           agent,
-          headers: target.headers,
+          headers: { ...target.headers, 'content-length': String(Buffer.byteLength(payload)) },
         },
         (res) => {
           res.on('data', () => undefined);
@@ -75,7 +82,7 @@ function poster(url: string, headers: Record<string, string>, n = 0): () => Prom
         },
       );
       req.once('error', reject);
-      req.end(BODY);
+      req.end(payload);
     });
 }
 
@@ -183,8 +190,10 @@ function row(name: string, samplesNs: number[], extra: Partial<BenchRow> = {}): 
 /**
  * The latency the gateway adds to a small non-streamed Anthropic Messages call: the same
  * request sent to the simulator directly and through the gateway (real processes: gateway,
- * scheduler, snapshot-builder, simulator; NATS, Redis, Postgres), sequentially in one run;
- * then small calls at saturation (64 concurrent clients) through the gateway, with their p99.
+ * scheduler, snapshot-builder, simulator; NATS, Redis, Postgres), sequentially in one run —
+ * one conversation repeated (its turns under the scheduler's session lease) and a new
+ * conversation per call (each one selecting) —, then small calls at saturation (64 concurrent
+ * clients, a conversation each) through the gateway, with their p99.
  */
 export const gatewayBench: Bench = {
   name: 'gateway',
@@ -260,11 +269,16 @@ export const gatewayBench: Bench = {
 
       const direct = poster(simUrl, { 'x-api-key': 'sk-bench-1' });
       const viaProxy = poster(proxy.url, {});
+      // The same conversation on every call: after the first, its turns go under the session
+      // lease the scheduler grants (no select, the slot taken in Redis by the gateway).
       const viaGateway = poster(gateway.url, { 'x-api-key': key.key });
+      // A new conversation on every call: each one selects through the scheduler.
+      const viaGatewayNewSession = poster(gateway.url, { 'x-api-key': key.key }, 1_000_000, true);
       for (let i = 0; i < WARMUP; i++) {
         await direct();
         await viaProxy();
         await viaGateway();
+        await viaGatewayNewSession();
       }
       // What the scheduler round trip costs on its own here, for attribution.
       const bus = await connectBus({ servers: harness.natsUrl, name: 'bench-gateway' });
@@ -285,27 +299,37 @@ export const gatewayBench: Bench = {
       const directNs: number[] = [];
       const proxyNs: number[] = [];
       const gatewayNs: number[] = [];
+      const newSessionNs: number[] = [];
       const selectNs: number[] = [];
       for (let i = 0; i < WARMUP; i++) await selectRelease();
       // The gateway's own view of its scheduler round trips during the sequential phase (its
       // Prometheus histogram: a mean, exact from sum and count).
       const metricsUrl = `${gateway.url}/metrics`;
-      const selectSeries = ['gateway_select_duration_seconds', 'outcome="slot"'] as const;
-      const selectsBefore = await histogramTotals(metricsUrl, ...selectSeries);
+      const series = 'gateway_select_duration_seconds';
+      const before = {
+        slot: await histogramTotals(metricsUrl, series, 'outcome="slot"'),
+        lease: await histogramTotals(metricsUrl, series, 'outcome="lease"'),
+      };
       for (let i = 0; i < PAIRS; i++) {
         await timed(direct, directNs);
         await timed(viaProxy, proxyNs);
         await timed(viaGateway, gatewayNs);
+        await timed(viaGatewayNewSession, newSessionNs);
         if (i % 5 === 0) await timed(selectRelease, selectNs);
       }
-      const selectsAfter = await histogramTotals(metricsUrl, ...selectSeries);
-      const selectCount = selectsAfter.count - selectsBefore.count;
-      const selectMeanUs =
-        Math.round(((selectsAfter.sum - selectsBefore.sum) / Math.max(1, selectCount)) * 1e8) / 100;
+      const meanSince = async (outcome: 'slot' | 'lease') => {
+        const after = await histogramTotals(metricsUrl, series, `outcome="${outcome}"`);
+        const count = after.count - before[outcome].count;
+        const meanUs = Math.round(((after.sum - before[outcome].sum) / Math.max(1, count)) * 1e8);
+        return { count, meanUs: meanUs / 100 };
+      };
+      const selected = await meanSince('slot');
+      const leased = await meanSince('lease');
       await bus.close();
       await redis.quit();
       const d = summarizeNs(directNs);
       const g = summarizeNs(gatewayNs);
+      const fresh = summarizeNs(newSessionNs);
       const bare = summarizeNs(proxyNs);
       const addedP50 = Math.round((g.p50Us - d.p50Us) * 100) / 100;
       const addedP99 = Math.round((g.p99Us - d.p99Us) * 100) / 100;
@@ -333,6 +357,16 @@ export const gatewayBench: Bench = {
             p50Us: addedP50,
             p99Us: addedP99,
             target: 'p50 ≤ 600 µs',
+            note: 'one conversation: its turns under the session lease',
+          },
+          row('through gateway, a new session per call (sequential)', newSessionNs, {
+            baseline: 'direct to simulator (sequential)',
+          }),
+          {
+            case: 'added by the gateway, a new session per call (sequential)',
+            p50Us: Math.round((fresh.p50Us - d.p50Us) * 100) / 100,
+            p99Us: Math.round((fresh.p99Us - d.p99Us) * 100) / 100,
+            note: 'every call selects through the scheduler (no lease)',
           },
           row('through a bare Node proxy (sequential)', proxyNs, {
             baseline: 'direct to simulator (sequential)',
@@ -345,8 +379,8 @@ export const gatewayBench: Bench = {
             note: `the gateway adds ${Math.round((g.p50Us - bare.p50Us) * 100) / 100} µs p50 beyond it`,
           },
           {
-            case: 'of which: select round trip inside the gateway (mean)',
-            note: `${selectMeanUs} µs over ${selectCount} selects (gateway_select_duration_seconds); the sequential mean above is ${Math.round(g.meanUs - d.meanUs)} µs added`,
+            case: 'of which: the account and slot, inside the gateway (mean)',
+            note: `select round trip ${selected.meanUs} µs over ${selected.count} selects; slot under a lease ${leased.meanUs} µs over ${leased.count} (gateway_select_duration_seconds)`,
           },
           row('scheduler select + slot release from the bench process', selectNs, {
             note: 'same run, one every 5th request: the scheduler and nats-server idle in between',
@@ -366,6 +400,8 @@ export const gatewayBench: Bench = {
         ],
         extra: {
           sequentialPairs: PAIRS,
+          selectsInGateway: selected,
+          leasedInGateway: leased,
           saturationMs: SATURATION_MS,
           accounts: ACCOUNTS,
         },
