@@ -461,6 +461,35 @@ describe('acquireAccount under a session lease', () => {
     expect(scheduler.selects).toBe(2);
   });
 
+  it('gives the slot back and selects when an event about the account came during the leased acquire', async () => {
+    const slots = createSlotClient(redis, keys);
+    const scheduler = leasingScheduler(25, 5, slots);
+    const leases = new SessionLeases(100);
+    await acquireAccount(
+      { scheduler, slots, leases },
+      ask('r-1', { sessionHash: 'raced' }),
+      open(),
+    );
+    await slots.release(25, 'r-1');
+    const racingSlots = {
+      ...slots,
+      acquire: async (...args: Parameters<typeof slots.acquire>) => {
+        const held = await slots.acquire(...args);
+        leases.forgetAccount(25);
+        return held;
+      },
+    };
+    const next = await acquireAccount(
+      { scheduler, slots: racingSlots, leases },
+      ask('r-2', { sessionHash: 'raced' }),
+      open(),
+    );
+    // The scheduler answered (here on the same account): one slot held, not two.
+    expect(next).toMatchObject({ leased: false, token: 'r-2' });
+    expect(scheduler.selects).toBe(2);
+    expect(await redis.zrange(keys.slots(25), 0, -1)).toEqual(['r-2']);
+  });
+
   it('gives the slot back when the client left during the leased acquire', async () => {
     const slots = createSlotClient(redis, keys);
     const scheduler = leasingScheduler(24, 5, slots);

@@ -59,9 +59,10 @@ const MAX_BACKOFF_MS = 250;
  * Asks the scheduler for an account and a slot — or, when the session holds a lease the
  * scheduler granted (SessionLeases), takes a slot of the leased account in Redis itself and
  * skips the select; a full account ends the lease and the scheduler decides as usual. A lease
- * the answer grants is kept for the session's next requests. A wait plan is honoured: join the account's
- * waiting set (refused when `maxWaiting` already wait → 429), then try for a slot with backoff
- * until the plan's timeout (→ 429). The slot token is the request id, as the scheduler uses.
+ * the answer grants is kept for the session's next requests. A wait plan is honoured: join the
+ * account's waiting set (refused when `maxWaiting` already wait → 429), then try for a slot
+ * with backoff until the plan's timeout (→ 429). The slot token is the request id, as the
+ * scheduler uses.
  *
  * A client that goes away during the select is noticed when its answer arrives (a select takes
  * about a millisecond, its timeout bounds it): the slot the scheduler took for it is released
@@ -123,8 +124,10 @@ export async function acquireAccount(
 /**
  * A slot of the session's leased account, taken in Redis under the request id (the account's
  * own concurrency is the limit, as in any acquire), or null to select instead: no live lease,
- * the account full (the lease ends: the scheduler decides between waiting and spilling), or
- * Redis failing (the select path reports that properly).
+ * the account full (the lease ends: the scheduler decides between waiting and spilling), Redis
+ * failing (the select path reports that properly), or an event about the account arriving
+ * while the slot was being taken (the slot is given back: the event wins, as it would for a
+ * select decided after it).
  */
 async function acquireLeased(
   deps: AcquireDeps,
@@ -145,6 +148,11 @@ async function acquireLeased(
   }
   if (held === null) {
     leases.drop(key);
+    return null;
+  }
+  if (leases.find(key) === null) {
+    // Awaited: the select that follows may take a slot under the same token on this account.
+    await deps.slots.release(account.id, held.token).catch(() => false);
     return null;
   }
   deps.metrics?.selected(SelectOutcome.Lease, started);
