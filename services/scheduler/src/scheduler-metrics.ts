@@ -23,6 +23,8 @@ export type SelectRecord = {
   /** Standard deviation of load rate across the candidates (load-balance decisions only). */
   readonly loadSkew: number | null;
   readonly latencyUs: number;
+  /** The answer carried a session lease (see session-lease.ts). */
+  readonly leased?: boolean;
 };
 
 /** Gauges read at snapshot / scrape time from the replica's state. */
@@ -59,6 +61,7 @@ export class SchedulerMetrics {
   readonly #selects: Counter<'layer' | 'outcome'>;
   readonly #switchCounter: Counter;
   readonly #escapeCounter: Counter<'reason'>;
+  readonly #leaseCounter: Counter;
   readonly #latencyHistogram: Histogram;
 
   constructor(replicaId: string, registry: Registry, sources: MetricsSources) {
@@ -80,6 +83,11 @@ export class SchedulerMetrics {
       name: 'scheduler_sticky_escapes_total',
       help: 'Session bindings skipped for one request because the account looked unhealthy.',
       labelNames: ['reason'],
+      registers,
+    });
+    this.#leaseCounter = new Counter({
+      name: 'scheduler_session_leases_total',
+      help: "Answers that carried a session lease: the caller takes the session's next slots itself, without selecting, while it lasts.",
       registers,
     });
     this.#latencyHistogram = new Histogram({
@@ -132,6 +140,7 @@ export class SchedulerMetrics {
       this.#skewSum += select.loadSkew;
       this.#skewCount += 1;
     }
+    if (select.leased === true) this.#leaseCounter.inc();
     this.#latency.record(select.latencyUs);
     this.#latencyHistogram.observe(select.latencyUs / 1e6);
     this.#selects.inc({ layer: select.layer ?? 'none', outcome: select.outcome });

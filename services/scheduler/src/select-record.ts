@@ -33,5 +33,6 @@ export function selectRecord(
     escapeReason: trace.escapeReason,
     loadSkew: result?.decision.loadSkew ?? null,
     latencyUs: elapsedMs * 1000,
+    leased: result?.lease !== undefined,
   };
 }

@@ -69,7 +69,7 @@ describe('SchedulerMetrics', () => {
   it('publishes the same figures as Prometheus series', async () => {
     const into = registry();
     const m = metrics(into);
-    m.record(select({ layer: 'session' }));
+    m.record(select({ layer: 'session', leased: true }));
     m.record(select({ loadSkew: 0.5, switched: true, escapeReason: 'error_rate' }));
     const text = await into.metrics();
     // Every series also carries the registry's service and instance labels.
@@ -83,6 +83,7 @@ describe('SchedulerMetrics', () => {
     );
     expect(text).toMatch(series('scheduler_sticky_escapes_total', ['reason="error_rate"'], 1));
     expect(text).toMatch(series('scheduler_session_switches_total', [], 1));
+    expect(text).toMatch(series('scheduler_session_leases_total', [], 1));
     expect(text).toMatch(series('scheduler_sticky_hit_ratio', [], 0.5));
     expect(text).toMatch(series('scheduler_load_skew_avg', [], 0.5));
     expect(text).toMatch(series('scheduler_accounts_with_stats', [], 4));
