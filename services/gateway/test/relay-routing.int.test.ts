@@ -220,10 +220,10 @@ describe('gateway routing without a scheduler', () => {
   });
 });
 
-describe('acquireAccount with a wait plan', () => {
+// acquireAccount against a real Redis, with the scheduler's answers given.
+describe('acquireAccount', () => {
   let harness: Harness<{ redis: true }>;
   let redis: Redis;
-  const keys = new KeyBuilder('wait-test:');
 
   beforeAll(async () => {
     harness = await startHarness({ redis: true });
@@ -234,285 +234,292 @@ describe('acquireAccount with a wait plan', () => {
     await harness?.stop();
   });
 
-  const planFor = (accountId: number, maxWaiting: number, timeoutMs: number): SelectResult => ({
-    account: { id: accountId, platform: 'anthropic', type: 'apikey', concurrency: 1 },
-    decision: { layer: 'session', candidateCount: 1, topK: 0, loadSkew: 0, escapeReason: null },
-    waitPlan: { accountId, maxConcurrency: 1, timeoutMs, maxWaiting },
-  });
-  const selector = (result: SelectResult) => ({ select: () => Promise.resolve(result) });
+  describe('with a wait plan', () => {
+    const keys = new KeyBuilder('wait-test:');
 
-  it('waits in the queue and takes the slot once its holder frees it', async () => {
-    const slots = createSlotClient(redis, keys);
-    expect(await slots.acquire(7, 'holder', 1)).not.toBeNull();
-    const events: string[] = [];
-    const waiting = acquireAccount(
-      { scheduler: selector(planFor(7, 3, 5_000)), slots },
-      { requestId: 'waiter', groupId: 1, platform: 'anthropic' },
-      new AbortController().signal,
-      { onWaitStart: () => events.push('start'), onWaitEnd: () => events.push('end') },
-    );
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await redis.zscore(keys.waiting(7), 'waiter')).not.toBeNull();
-    await slots.release(7, 'holder');
-    const acquired = await waiting;
-    expect(acquired).toMatchObject({ token: 'waiter', account: { id: 7 } });
-    expect(await redis.zscore(keys.slots(7), 'waiter')).not.toBeNull();
-    expect(await redis.zscore(keys.waiting(7), 'waiter')).toBeNull();
-    expect(events).toEqual(['start', 'end']);
-  });
-
-  it('refuses with a business-limited 429 when the queue is full, and after the plan timeout', async () => {
-    const slots = createSlotClient(redis, keys);
-    await slots.acquire(8, 'holder', 1);
-    await slots.enterWait(8, 'other', { maxWaiting: 1, timeoutMs: 10_000 });
-    const full = acquireAccount(
-      { scheduler: selector(planFor(8, 1, 1_000)), slots },
-      { requestId: 'late', groupId: 1, platform: 'anthropic' },
-      new AbortController().signal,
-    );
-    await expect(full).rejects.toMatchObject({
-      code: 'rate_limited',
-      reason: 'wait_queue_full',
-      businessLimited: true,
+    const planFor = (accountId: number, maxWaiting: number, timeoutMs: number): SelectResult => ({
+      account: { id: accountId, platform: 'anthropic', type: 'apikey', concurrency: 1 },
+      decision: { layer: 'session', candidateCount: 1, topK: 0, loadSkew: 0, escapeReason: null },
+      waitPlan: { accountId, maxConcurrency: 1, timeoutMs, maxWaiting },
     });
-    const timedOut = acquireAccount(
-      { scheduler: selector(planFor(8, 5, 200)), slots },
-      { requestId: 'patient', groupId: 1, platform: 'anthropic' },
-      new AbortController().signal,
-    );
-    await expect(timedOut).rejects.toBeInstanceOf(GatewayError);
-    await expect(timedOut).rejects.toMatchObject({ reason: 'wait_timeout', httpStatus: 429 });
-    expect(await redis.zscore(keys.waiting(8), 'patient')).toBeNull();
+    const selector = (result: SelectResult) => ({ select: () => Promise.resolve(result) });
+
+    it('waits in the queue and takes the slot once its holder frees it', async () => {
+      const slots = createSlotClient(redis, keys);
+      expect(await slots.acquire(7, 'holder', 1)).not.toBeNull();
+      const events: string[] = [];
+      const waiting = acquireAccount(
+        { scheduler: selector(planFor(7, 3, 5_000)), slots },
+        { requestId: 'waiter', groupId: 1, platform: 'anthropic' },
+        new AbortController().signal,
+        { onWaitStart: () => events.push('start'), onWaitEnd: () => events.push('end') },
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await redis.zscore(keys.waiting(7), 'waiter')).not.toBeNull();
+      await slots.release(7, 'holder');
+      const acquired = await waiting;
+      expect(acquired).toMatchObject({ token: 'waiter', account: { id: 7 } });
+      expect(await redis.zscore(keys.slots(7), 'waiter')).not.toBeNull();
+      expect(await redis.zscore(keys.waiting(7), 'waiter')).toBeNull();
+      expect(events).toEqual(['start', 'end']);
+    });
+
+    it('refuses with a business-limited 429 when the queue is full, and after the plan timeout', async () => {
+      const slots = createSlotClient(redis, keys);
+      await slots.acquire(8, 'holder', 1);
+      await slots.enterWait(8, 'other', { maxWaiting: 1, timeoutMs: 10_000 });
+      const full = acquireAccount(
+        { scheduler: selector(planFor(8, 1, 1_000)), slots },
+        { requestId: 'late', groupId: 1, platform: 'anthropic' },
+        new AbortController().signal,
+      );
+      await expect(full).rejects.toMatchObject({
+        code: 'rate_limited',
+        reason: 'wait_queue_full',
+        businessLimited: true,
+      });
+      const timedOut = acquireAccount(
+        { scheduler: selector(planFor(8, 5, 200)), slots },
+        { requestId: 'patient', groupId: 1, platform: 'anthropic' },
+        new AbortController().signal,
+      );
+      await expect(timedOut).rejects.toBeInstanceOf(GatewayError);
+      await expect(timedOut).rejects.toMatchObject({ reason: 'wait_timeout', httpStatus: 429 });
+      expect(await redis.zscore(keys.waiting(8), 'patient')).toBeNull();
+    });
+
+    it('releases the slot a select took for a client that went away meanwhile', async () => {
+      const slots = createSlotClient(redis, keys);
+      const gone = new ClientGone();
+      // The scheduler takes the slot and answers after the client left.
+      const scheduler = {
+        select: async () => {
+          expect(await slots.acquire(9, 'left', 1)).not.toBeNull();
+          gone.abort();
+          return {
+            account: { id: 9, platform: 'anthropic', type: 'apikey', concurrency: 1 },
+            decision: {
+              layer: 'load_balance',
+              candidateCount: 1,
+              topK: 1,
+              loadSkew: 0,
+              escapeReason: null,
+            },
+            slot: { acquired: true, token: 'left', expiresAt: Date.now() + 60_000 },
+          } satisfies SelectResult;
+        },
+      };
+      await expect(
+        acquireAccount(
+          { scheduler, slots },
+          { requestId: 'left', groupId: 1, platform: 'anthropic' },
+          gone,
+        ),
+      ).rejects.toBeInstanceOf(ClientGoneError);
+      await eventually(async () => (await redis.zcard(keys.slots(9))) === 0);
+    });
+
+    it('stops waiting as soon as the client goes away', async () => {
+      const slots = createSlotClient(redis, keys);
+      await slots.acquire(10, 'holder', 1);
+      const gone = new ClientGone();
+      const waiting = acquireAccount(
+        { scheduler: selector(planFor(10, 3, 10_000)), slots },
+        { requestId: 'quitter', groupId: 1, platform: 'anthropic' },
+        gone,
+      );
+      await eventually(async () => (await redis.zscore(keys.waiting(10), 'quitter')) !== null);
+      gone.abort();
+      await expect(waiting).rejects.toBeInstanceOf(ClientGoneError);
+      expect(await redis.zscore(keys.waiting(10), 'quitter')).toBeNull();
+      expect(await redis.zscore(keys.slots(10), 'quitter')).toBeNull();
+    });
   });
 
-  it('releases the slot a select took for a client that went away meanwhile', async () => {
-    const slots = createSlotClient(redis, keys);
-    const gone = new ClientGone();
-    // The scheduler takes the slot and answers after the client left.
-    const scheduler = {
-      select: async () => {
-        expect(await slots.acquire(9, 'left', 1)).not.toBeNull();
-        gone.abort();
-        return {
-          account: { id: 9, platform: 'anthropic', type: 'apikey', concurrency: 1 },
-          decision: {
-            layer: 'load_balance',
-            candidateCount: 1,
-            topK: 1,
+  describe('under a session lease', () => {
+    const keys = new KeyBuilder('lease-test:');
+
+    const account = (id: number, concurrency: number) =>
+      ({ id, platform: 'anthropic', type: 'apikey', concurrency }) as const;
+
+    /**
+     * A scheduler that answers every select with a slot on `id` (taken in Redis, as the real one
+     * does) and a lease, or with a wait plan once the account is full; it counts its selects.
+     */
+    function leasingScheduler(
+      id: number,
+      concurrency: number,
+      slots = createSlotClient(redis, keys),
+    ) {
+      const scheduler = {
+        selects: 0,
+        async select(req: SelectRequestInput): Promise<SelectResult> {
+          scheduler.selects++;
+          const decision = {
+            layer: 'session',
+            candidateCount: 3,
+            topK: 7,
             loadSkew: 0,
             escapeReason: null,
-          },
-          slot: { acquired: true, token: 'left', expiresAt: Date.now() + 60_000 },
-        } satisfies SelectResult;
-      },
-    };
-    await expect(
-      acquireAccount(
-        { scheduler, slots },
-        { requestId: 'left', groupId: 1, platform: 'anthropic' },
-        gone,
-      ),
-    ).rejects.toBeInstanceOf(ClientGoneError);
-    await eventually(async () => (await redis.zcard(keys.slots(9))) === 0);
-  });
-
-  it('stops waiting as soon as the client goes away', async () => {
-    const slots = createSlotClient(redis, keys);
-    await slots.acquire(10, 'holder', 1);
-    const gone = new ClientGone();
-    const waiting = acquireAccount(
-      { scheduler: selector(planFor(10, 3, 10_000)), slots },
-      { requestId: 'quitter', groupId: 1, platform: 'anthropic' },
-      gone,
-    );
-    await eventually(async () => (await redis.zscore(keys.waiting(10), 'quitter')) !== null);
-    gone.abort();
-    await expect(waiting).rejects.toBeInstanceOf(ClientGoneError);
-    expect(await redis.zscore(keys.waiting(10), 'quitter')).toBeNull();
-    expect(await redis.zscore(keys.slots(10), 'quitter')).toBeNull();
-  });
-});
-
-describe('acquireAccount under a session lease', () => {
-  let harness: Harness<{ redis: true }>;
-  let redis: Redis;
-  const keys = new KeyBuilder('lease-test:');
-
-  beforeAll(async () => {
-    harness = await startHarness({ redis: true });
-    redis = createRedis({ url: harness.redisUrl });
-  });
-  afterAll(async () => {
-    await redis?.quit();
-    await harness?.stop();
-  });
-
-  const account = (id: number, concurrency: number) =>
-    ({ id, platform: 'anthropic', type: 'apikey', concurrency }) as const;
-
-  /**
-   * A scheduler that answers every select with a slot on `id` (taken in Redis, as the real one
-   * does) and a lease, or with a wait plan once the account is full; it counts its selects.
-   */
-  function leasingScheduler(
-    id: number,
-    concurrency: number,
-    slots = createSlotClient(redis, keys),
-  ) {
-    const scheduler = {
-      selects: 0,
-      async select(req: SelectRequestInput): Promise<SelectResult> {
-        scheduler.selects++;
-        const decision = {
-          layer: 'session',
-          candidateCount: 3,
-          topK: 7,
-          loadSkew: 0,
-          escapeReason: null,
-        } as const;
-        const held = await slots.acquire(id, req.requestId, concurrency);
-        if (held === null) {
+          } as const;
+          const held = await slots.acquire(id, req.requestId, concurrency);
+          if (held === null) {
+            return {
+              account: account(id, concurrency),
+              decision,
+              waitPlan: {
+                accountId: id,
+                maxConcurrency: concurrency,
+                timeoutMs: 50,
+                maxWaiting: 0,
+              },
+            };
+          }
           return {
             account: account(id, concurrency),
             decision,
-            waitPlan: { accountId: id, maxConcurrency: concurrency, timeoutMs: 50, maxWaiting: 0 },
+            slot: { acquired: true, token: held.token, expiresAt: held.expiresAt },
+            lease: { ttlMs: 60_000 },
           };
-        }
-        return {
-          account: account(id, concurrency),
-          decision,
-          slot: { acquired: true, token: held.token, expiresAt: held.expiresAt },
-          lease: { ttlMs: 60_000 },
-        };
-      },
-    };
-    return scheduler;
-  }
-
-  const ask = (requestId: string, more: Partial<SelectRequestInput> = {}): SelectRequestInput => ({
-    requestId,
-    groupId: 1,
-    platform: 'anthropic',
-    sessionHash: 'conv-lease',
-    model: 'claude-sonnet-4-6',
-    ...more,
-  });
-  const open = () => new AbortController().signal;
-
-  it("takes the session's next slots in Redis itself, without selecting, while the lease lasts", async () => {
-    const slots = createSlotClient(redis, keys);
-    const scheduler = leasingScheduler(21, 5, slots);
-    const leases = new SessionLeases(100);
-    const deps = { scheduler, slots, leases };
-    const first = await acquireAccount(deps, ask('l-1'), open());
-    expect(first).toMatchObject({ account: { id: 21 }, leased: false });
-    for (let i = 2; i <= 5; i++) {
-      const next = await acquireAccount(deps, ask(`l-${i}`), open());
-      expect(next).toMatchObject({
-        account: { id: 21 },
-        token: `l-${i}`,
-        layer: 'session',
-        leased: true,
-      });
-      expect(await redis.zscore(keys.slots(21), `l-${i}`)).not.toBeNull();
+        },
+      };
+      return scheduler;
     }
-    expect(scheduler.selects).toBe(1);
-    // A different model, a failover and a request following a response all select.
-    await acquireAccount(deps, ask('l-6', { model: 'claude-opus-4-1' }), open()).catch(() => null);
-    await acquireAccount(deps, ask('l-7', { excludedAccountIds: [3] }), open()).catch(() => null);
-    await acquireAccount(deps, ask('l-8', { previousResponseId: 'resp_1' }), open()).catch(
-      () => null,
-    );
-    expect(scheduler.selects).toBe(4);
-  });
 
-  it('never holds more slots than the concurrency: a full account ends the lease and the scheduler decides', async () => {
-    const slots = createSlotClient(redis, keys);
-    const scheduler = leasingScheduler(22, 2, slots);
-    const leases = new SessionLeases(100);
-    const deps = { scheduler, slots, leases };
-    const first = await acquireAccount(deps, ask('c-0', { sessionHash: 'busy' }), open());
-    const tries = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) =>
-        acquireAccount(deps, ask(`c-${i + 1}`, { sessionHash: 'busy' }), open()),
-      ),
-    );
-    expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(1);
-    expect(await redis.zcard(keys.slots(22))).toBe(2);
-    // The refused ones were answered by the scheduler (a wait plan that timed out).
-    expect(tries.filter((t) => t.status === 'rejected').length).toBe(9);
-    expect(scheduler.selects).toBeGreaterThan(1);
-    await slots.release(22, first.token);
-  });
+    const ask = (
+      requestId: string,
+      more: Partial<SelectRequestInput> = {},
+    ): SelectRequestInput => ({
+      requestId,
+      groupId: 1,
+      platform: 'anthropic',
+      sessionHash: 'conv-lease',
+      model: 'claude-sonnet-4-6',
+      ...more,
+    });
+    const open = () => new AbortController().signal;
 
-  it('selects again once an event about the account ended the lease', async () => {
-    const slots = createSlotClient(redis, keys);
-    const scheduler = leasingScheduler(23, 5, slots);
-    const leases = new SessionLeases(100);
-    const deps = { scheduler, slots, leases };
-    await acquireAccount(deps, ask('e-1', { sessionHash: 'evented' }), open());
-    expect(
-      await acquireAccount(deps, ask('e-2', { sessionHash: 'evented' }), open()),
-    ).toMatchObject({ leased: true });
-    leases.forgetAccount(23);
-    expect(
-      await acquireAccount(deps, ask('e-3', { sessionHash: 'evented' }), open()),
-    ).toMatchObject({ leased: false });
-    expect(scheduler.selects).toBe(2);
-  });
+    it("takes the session's next slots in Redis itself, without selecting, while the lease lasts", async () => {
+      const slots = createSlotClient(redis, keys);
+      const scheduler = leasingScheduler(21, 5, slots);
+      const leases = new SessionLeases(100);
+      const deps = { scheduler, slots, leases };
+      const first = await acquireAccount(deps, ask('l-1'), open());
+      expect(first).toMatchObject({ account: { id: 21 }, leased: false });
+      for (let i = 2; i <= 5; i++) {
+        const next = await acquireAccount(deps, ask(`l-${i}`), open());
+        expect(next).toMatchObject({
+          account: { id: 21 },
+          token: `l-${i}`,
+          layer: 'session',
+          leased: true,
+        });
+        expect(await redis.zscore(keys.slots(21), `l-${i}`)).not.toBeNull();
+      }
+      expect(scheduler.selects).toBe(1);
+      // A different model, a failover and a request following a response all select.
+      await acquireAccount(deps, ask('l-6', { model: 'claude-opus-4-1' }), open()).catch(
+        () => null,
+      );
+      await acquireAccount(deps, ask('l-7', { excludedAccountIds: [3] }), open()).catch(() => null);
+      await acquireAccount(deps, ask('l-8', { previousResponseId: 'resp_1' }), open()).catch(
+        () => null,
+      );
+      expect(scheduler.selects).toBe(4);
+    });
 
-  it('gives the slot back and selects when an event about the account came during the leased acquire', async () => {
-    const slots = createSlotClient(redis, keys);
-    const scheduler = leasingScheduler(25, 5, slots);
-    const leases = new SessionLeases(100);
-    await acquireAccount(
-      { scheduler, slots, leases },
-      ask('r-1', { sessionHash: 'raced' }),
-      open(),
-    );
-    await slots.release(25, 'r-1');
-    const racingSlots = {
-      ...slots,
-      acquire: async (...args: Parameters<typeof slots.acquire>) => {
-        const held = await slots.acquire(...args);
-        leases.forgetAccount(25);
-        return held;
-      },
-    };
-    const next = await acquireAccount(
-      { scheduler, slots: racingSlots, leases },
-      ask('r-2', { sessionHash: 'raced' }),
-      open(),
-    );
-    // The scheduler answered (here on the same account): one slot held, not two.
-    expect(next).toMatchObject({ leased: false, token: 'r-2' });
-    expect(scheduler.selects).toBe(2);
-    expect(await redis.zrange(keys.slots(25), 0, -1)).toEqual(['r-2']);
-  });
+    it('never holds more slots than the concurrency: a full account ends the lease and the scheduler decides', async () => {
+      const slots = createSlotClient(redis, keys);
+      const scheduler = leasingScheduler(22, 2, slots);
+      const leases = new SessionLeases(100);
+      const deps = { scheduler, slots, leases };
+      const first = await acquireAccount(deps, ask('c-0', { sessionHash: 'busy' }), open());
+      const tries = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) =>
+          acquireAccount(deps, ask(`c-${i + 1}`, { sessionHash: 'busy' }), open()),
+        ),
+      );
+      expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(1);
+      expect(await redis.zcard(keys.slots(22))).toBe(2);
+      // The refused ones were answered by the scheduler (a wait plan that timed out).
+      expect(tries.filter((t) => t.status === 'rejected').length).toBe(9);
+      expect(scheduler.selects).toBeGreaterThan(1);
+      await slots.release(22, first.token);
+    });
 
-  it('gives the slot back when the client left during the leased acquire', async () => {
-    const slots = createSlotClient(redis, keys);
-    const scheduler = leasingScheduler(24, 5, slots);
-    const leases = new SessionLeases(100);
-    await acquireAccount({ scheduler, slots, leases }, ask('g-1', { sessionHash: 'gone' }), open());
-    await slots.release(24, 'g-1');
-    const gone = new ClientGone();
-    const leasingSlots = {
-      ...slots,
-      acquire: async (...args: Parameters<typeof slots.acquire>) => {
-        const held = await slots.acquire(...args);
-        gone.abort();
-        return held;
-      },
-    };
-    await expect(
-      acquireAccount(
-        { scheduler, slots: leasingSlots, leases },
-        ask('g-2', { sessionHash: 'gone' }),
-        gone,
-      ),
-    ).rejects.toBeInstanceOf(ClientGoneError);
-    await eventually(async () => (await redis.zcard(keys.slots(24))) === 0);
-    expect(scheduler.selects).toBe(1);
+    it('selects again once an event about the account ended the lease', async () => {
+      const slots = createSlotClient(redis, keys);
+      const scheduler = leasingScheduler(23, 5, slots);
+      const leases = new SessionLeases(100);
+      const deps = { scheduler, slots, leases };
+      await acquireAccount(deps, ask('e-1', { sessionHash: 'evented' }), open());
+      expect(
+        await acquireAccount(deps, ask('e-2', { sessionHash: 'evented' }), open()),
+      ).toMatchObject({ leased: true });
+      leases.forgetAccount(23);
+      expect(
+        await acquireAccount(deps, ask('e-3', { sessionHash: 'evented' }), open()),
+      ).toMatchObject({ leased: false });
+      expect(scheduler.selects).toBe(2);
+    });
+
+    it('gives the slot back and selects when an event about the account came during the leased acquire', async () => {
+      const slots = createSlotClient(redis, keys);
+      const scheduler = leasingScheduler(25, 5, slots);
+      const leases = new SessionLeases(100);
+      await acquireAccount(
+        { scheduler, slots, leases },
+        ask('r-1', { sessionHash: 'raced' }),
+        open(),
+      );
+      await slots.release(25, 'r-1');
+      const racingSlots = {
+        ...slots,
+        acquire: async (...args: Parameters<typeof slots.acquire>) => {
+          const held = await slots.acquire(...args);
+          leases.forgetAccount(25);
+          return held;
+        },
+      };
+      const next = await acquireAccount(
+        { scheduler, slots: racingSlots, leases },
+        ask('r-2', { sessionHash: 'raced' }),
+        open(),
+      );
+      // The scheduler answered (here on the same account): one slot held, not two.
+      expect(next).toMatchObject({ leased: false, token: 'r-2' });
+      expect(scheduler.selects).toBe(2);
+      expect(await redis.zrange(keys.slots(25), 0, -1)).toEqual(['r-2']);
+    });
+
+    it('gives the slot back when the client left during the leased acquire', async () => {
+      const slots = createSlotClient(redis, keys);
+      const scheduler = leasingScheduler(24, 5, slots);
+      const leases = new SessionLeases(100);
+      await acquireAccount(
+        { scheduler, slots, leases },
+        ask('g-1', { sessionHash: 'gone' }),
+        open(),
+      );
+      await slots.release(24, 'g-1');
+      const gone = new ClientGone();
+      const leasingSlots = {
+        ...slots,
+        acquire: async (...args: Parameters<typeof slots.acquire>) => {
+          const held = await slots.acquire(...args);
+          gone.abort();
+          return held;
+        },
+      };
+      await expect(
+        acquireAccount(
+          { scheduler, slots: leasingSlots, leases },
+          ask('g-2', { sessionHash: 'gone' }),
+          gone,
+        ),
+      ).rejects.toBeInstanceOf(ClientGoneError);
+      await eventually(async () => (await redis.zcard(keys.slots(24))) === 0);
+      expect(scheduler.selects).toBe(1);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { SelectLayer } from '@switchyard/contracts';
 import type { SelectRequest, SelectResult } from '@switchyard/contracts';
 import { bucketForRequest, isSchedulable } from '@switchyard/domain';
-import { sessionBindingKey, type KeyBuilder } from '@switchyard/redis';
+import type { KeyBuilder } from '@switchyard/redis';
 import type { Logger } from '@switchyard/telemetry';
 import type { BucketCandidates } from './bucket-candidates.js';
 import type { LiveCandidate } from './live-candidate.js';
@@ -31,7 +31,7 @@ import type { SessionCache } from './session-cache.js';
 import type { SlotStock } from './slot-stock.js';
 import { answerFromStock } from './stock-answer.js';
 import { noteAcquire } from './note-acquire.js';
-import { sessionLeaseFor } from './session-lease.js';
+import { addSessionLease } from './session-lease.js';
 
 export type SelectHandlerOptions = {
   readonly store: CandidateStore;
@@ -94,7 +94,7 @@ export class SelectHandler {
     let failure: unknown;
     try {
       result = await this.#select(request, trace);
-      if (result.slot !== undefined && this.#o.sessionLeaseMs > 0) this.#lease(request, result);
+      if (result.slot !== undefined) addSessionLease(this.#o, request, result);
       return result;
     } catch (error) {
       failure = error;
@@ -159,22 +159,6 @@ export class SelectHandler {
       return await this.#whenFull(request, keys, bucket, plan, outcome.found, now);
     }
     throw new SchedulerUnavailableError(`bindings of ${request.requestId} kept changing`);
-  }
-
-  /** Adds a session lease to the answer when sessionLeaseFor grants one. */
-  #lease(request: SelectRequest, result: SelectResult): void {
-    if (request.sessionHash === undefined) return;
-    const sessionKey = sessionBindingKey(this.#o.keys, request.groupId, request.sessionHash);
-    const lease = sessionLeaseFor({
-      request,
-      result,
-      candidate: this.#o.store.bucketNow(bucketForRequest(request))?.get(result.account.id),
-      boundAccountId: this.#o.sessions.get(sessionKey),
-      leaseMs: this.#o.sessionLeaseMs,
-      config: this.#o.policyConfig,
-      now: this.#o.clock(),
-    });
-    if (lease !== null) result.lease = lease;
   }
 
   /** The bindings to decide on: read from Redis (with fresh loads), or known here. */

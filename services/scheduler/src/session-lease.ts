@@ -1,6 +1,8 @@
 import type { SelectRequest, SelectResult, SessionLease } from '@switchyard/contracts';
-import { isSchedulable, type Account } from '@switchyard/domain';
+import { bucketForRequest, isSchedulable, type Account } from '@switchyard/domain';
+import { sessionBindingKey } from '@switchyard/redis';
 import type { CandidateStats, PolicyConfig } from './policy/index.js';
+import type { SelectHandlerOptions } from './select-handler.js';
 
 /** What a select knows, once answered, that decides whether its answer carries a lease. */
 export type LeaseQuestion = {
@@ -51,4 +53,30 @@ function healthyWithMargin(stats: CandidateStats | null, config: PolicyConfig): 
   if (!config.stickyEscapeEnabled || stats === null) return true;
   if (stats.errorRate > config.stickyEscapeErrorRate / 2) return false;
   return stats.ttftMs === null || stats.ttftMs <= config.stickyEscapeTtftMs / 2;
+}
+
+/** What addSessionLease reads of the select handler's state. */
+export type LeaseSources = Pick<
+  SelectHandlerOptions,
+  'store' | 'keys' | 'sessions' | 'sessionLeaseMs' | 'policyConfig' | 'clock'
+>;
+
+/** Adds to `result` (an answer with a slot) the lease sessionLeaseFor grants, if any. */
+export function addSessionLease(
+  sources: LeaseSources,
+  request: SelectRequest,
+  result: SelectResult,
+): void {
+  if (sources.sessionLeaseMs <= 0 || request.sessionHash === undefined) return;
+  const sessionKey = sessionBindingKey(sources.keys, request.groupId, request.sessionHash);
+  const lease = sessionLeaseFor({
+    request,
+    result,
+    candidate: sources.store.bucketNow(bucketForRequest(request))?.get(result.account.id),
+    boundAccountId: sources.sessions.get(sessionKey),
+    leaseMs: sources.sessionLeaseMs,
+    config: sources.policyConfig,
+    now: sources.clock(),
+  });
+  if (lease !== null) result.lease = lease;
 }
