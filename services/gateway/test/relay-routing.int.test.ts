@@ -12,7 +12,13 @@ import {
   type Db,
 } from '@switchyard/db';
 import { startHarness, type Harness } from '@switchyard/harness';
-import { createRedis, createSlotClient, KeyBuilder, type Redis } from '@switchyard/redis';
+import {
+  createRedis,
+  createSlotClient,
+  KeyBuilder,
+  type Redis,
+  type SlotClient,
+} from '@switchyard/redis';
 import { createLogger } from '@switchyard/telemetry';
 import {
   ClientGone,
@@ -399,6 +405,29 @@ describe('acquireAccount', () => {
     });
     const open = () => new AbortController().signal;
 
+    /** A session holding a lease on account `id`: its first select's slot released again. */
+    async function leaseHeld(id: number, session: string) {
+      const slots = createSlotClient(redis, keys);
+      const scheduler = leasingScheduler(id, 5, slots);
+      const leases = new SessionLeases(100);
+      const first = ask(`${session}-1`, { sessionHash: session });
+      await acquireAccount({ scheduler, slots, leases }, first, open());
+      await slots.release(id, first.requestId);
+      return { slots, scheduler, leases };
+    }
+
+    /** `slots` whose acquire runs `then` once Redis has answered. */
+    function acquireThen(slots: SlotClient, then: () => void): SlotClient {
+      return {
+        ...slots,
+        acquire: async (...args) => {
+          const held = await slots.acquire(...args);
+          then();
+          return held;
+        },
+      };
+    }
+
     it("takes the session's next slots in Redis itself, without selecting, while the lease lasts", async () => {
       const slots = createSlotClient(redis, keys);
       const scheduler = leasingScheduler(21, 5, slots);
@@ -464,25 +493,9 @@ describe('acquireAccount', () => {
     });
 
     it('gives the slot back and selects when an event about the account came during the leased acquire', async () => {
-      const slots = createSlotClient(redis, keys);
-      const scheduler = leasingScheduler(25, 5, slots);
-      const leases = new SessionLeases(100);
-      await acquireAccount(
-        { scheduler, slots, leases },
-        ask('r-1', { sessionHash: 'raced' }),
-        open(),
-      );
-      await slots.release(25, 'r-1');
-      const racingSlots = {
-        ...slots,
-        acquire: async (...args: Parameters<typeof slots.acquire>) => {
-          const held = await slots.acquire(...args);
-          leases.forgetAccount(25);
-          return held;
-        },
-      };
+      const { slots, scheduler, leases } = await leaseHeld(25, 'raced');
       const next = await acquireAccount(
-        { scheduler, slots: racingSlots, leases },
+        { scheduler, slots: acquireThen(slots, () => leases.forgetAccount(25)), leases },
         ask('r-2', { sessionHash: 'raced' }),
         open(),
       );
@@ -493,27 +506,11 @@ describe('acquireAccount', () => {
     });
 
     it('gives the slot back when the client left during the leased acquire', async () => {
-      const slots = createSlotClient(redis, keys);
-      const scheduler = leasingScheduler(24, 5, slots);
-      const leases = new SessionLeases(100);
-      await acquireAccount(
-        { scheduler, slots, leases },
-        ask('g-1', { sessionHash: 'gone' }),
-        open(),
-      );
-      await slots.release(24, 'g-1');
+      const { slots, scheduler, leases } = await leaseHeld(24, 'gone');
       const gone = new ClientGone();
-      const leasingSlots = {
-        ...slots,
-        acquire: async (...args: Parameters<typeof slots.acquire>) => {
-          const held = await slots.acquire(...args);
-          gone.abort();
-          return held;
-        },
-      };
       await expect(
         acquireAccount(
-          { scheduler, slots: leasingSlots, leases },
+          { scheduler, slots: acquireThen(slots, () => gone.abort()), leases },
           ask('g-2', { sessionHash: 'gone' }),
           gone,
         ),

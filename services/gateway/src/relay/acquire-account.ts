@@ -76,10 +76,10 @@ export async function acquireAccount(
   signal: ClientSignal,
   observer: WaitObserver = {},
 ): Promise<AcquiredAccount> {
-  const leases = deps.leases;
+  const leases = deps.leases ?? null;
   const leaseKey = leases?.keyOf(input) ?? null;
-  if (leaseKey !== null) {
-    const leased = await acquireLeased(deps, leases!, leaseKey, input.requestId, signal);
+  if (leases !== null && leaseKey !== null) {
+    const leased = await acquireLeased(deps, leases, leaseKey, input.requestId, signal);
     if (leased !== null) return leased;
   }
   let result: SelectResult;
@@ -107,8 +107,8 @@ export async function acquireAccount(
     throw new ClientGoneError();
   }
   if (result.slot !== undefined) {
-    if (leaseKey !== null && result.lease !== undefined) {
-      leases!.grant(leaseKey, result.account, result.lease.ttlMs, since);
+    if (leases !== null && leaseKey !== null && result.lease !== undefined) {
+      leases.grant(leaseKey, result.account, result.lease.ttlMs, since);
     }
     return {
       account: result.account,
