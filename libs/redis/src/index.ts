@@ -40,3 +40,5 @@ export {
   encodeAccount,
   encodeAccountList,
 } from './account-codec.js';
+export { SlotStock } from './slot-stock.js';
+export type { HandOut, SlotStockOptions, StockedSlot } from './slot-stock.js';

@@ -28,7 +28,7 @@ import { SchedulerMetrics } from './scheduler-metrics.js';
 import { SelectHandler } from './select-handler.js';
 import { SelectRedis } from './select-redis.js';
 import { SessionCache } from './session-cache.js';
-import { SlotStock } from './slot-stock.js';
+import { SlotStock } from '@switchyard/redis';
 import { AccountStatsTable } from './stats/index.js';
 import type { AccountStats } from './stats/index.js';
 import { TokenBucket } from './token-bucket.js';
@@ -177,7 +177,6 @@ export function createScheduler(options: CreateSchedulerOptions): Scheduler {
   });
   const stock = new SlotStock({
     redis,
-    keys,
     replicaId: config.instanceId,
     max: config.slotStockMax,
     minConcurrency: config.slotStockMinConcurrency,

@@ -28,7 +28,7 @@ import type {
   SelectRedis,
 } from './select-redis.js';
 import type { SessionCache } from './session-cache.js';
-import type { SlotStock } from './slot-stock.js';
+import type { SlotStock } from '@switchyard/redis';
 import { answerFromStock } from './stock-answer.js';
 import { noteAcquire } from './note-acquire.js';
 import { addSessionLease } from './session-lease.js';

@@ -54,7 +54,7 @@ export const UNCHECKED = '*';
  *
  * The marker of a select names the slot it holds as '<account id>:<slot token>' (the token is
  * the request id for a slot taken here, a stock token for one handed out of a replica's stock,
- * see slot-stock.ts).
+ * see SlotStock in libs/redis).
  *
  * KEYS: [1] select marker, [2] session binding, [3] response binding, [4] slot zset of the
  *       account the marker names (any key when ARGV[6] is ''), then the A attempts' slot

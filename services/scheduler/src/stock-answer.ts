@@ -3,7 +3,7 @@ import type { BucketCandidates } from './bucket-candidates.js';
 import type { PlannedSelection } from './policy/index.js';
 import { decisionOf, slotAnswer } from './select-answer.js';
 import type { Bindings, SelectKeys } from './select-redis.js';
-import type { SlotStock } from './slot-stock.js';
+import type { SlotStock } from '@switchyard/redis';
 
 /** What a select knows when it may answer from stock: its request, keys, decision and inputs. */
 export type StockQuestion = {

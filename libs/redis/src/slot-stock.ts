@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { UnexpectedReplyError, defineScripts } from '@switchyard/redis';
-import type { KeyBuilder, Redis, ScriptFns } from '@switchyard/redis';
-import type { Logger } from '@switchyard/telemetry';
+import type { Redis } from 'ioredis';
+import type { RedisLogger } from './create-redis.js';
+import { defineScripts } from './define-scripts.js';
+import type { ScriptFns } from './define-scripts.js';
+import { UnexpectedReplyError } from './redis-errors.js';
 import { STOCK_EXTEND_LUA, STOCK_FLUSH_LUA, STOCK_RETURN_LUA } from './slot-stock-scripts.js';
 
 export type SlotStockOptions = {
   readonly redis: Redis;
-  readonly keys: KeyBuilder;
   /** Goes into the stocked slots' tokens, so an operator can tell whose they are. */
   readonly replicaId: string;
   /** Slots stocked per account at most; 0 turns the stock off. */
@@ -30,7 +31,7 @@ export type SlotStockOptions = {
   /** Whether the account may still be selected; the stock of one that may not is given back. */
   readonly isSelectable: (accountId: number) => boolean;
   readonly clock: () => number;
-  readonly logger: Logger;
+  readonly logger: Pick<RedisLogger, 'warn'>;
 };
 
 export type StockedSlot = { readonly token: string; readonly expiresAt: number };
@@ -160,13 +161,59 @@ export class SlotStock {
     const tokens: string[] = [];
     for (let i = 0; i < missing; i++) tokens.push(`${this.#tokenPrefix}${++this.#seq}`);
     entry.requested += missing;
-    // Three quarters of the concurrency at most, counting every holder: the last quarter is only
-    // ever taken at select time.
-    const cap = concurrency - Math.ceil(concurrency / 4);
+    const cap = stockCap(concurrency);
     const pending = this.#refills.get(accountId);
     if (pending === undefined) this.#refills.set(accountId, { entry, cap, tokens });
     else this.#refills.set(accountId, { entry, cap, tokens: [...pending.tokens, ...tokens] });
     this.#schedule();
+  }
+
+  /**
+   * Keeps a slot its holder is done with in stock instead of releasing it, so that the next
+   * request on the account takes it without a Redis call. Accepted when the account is worth
+   * stocking (its concurrency), the stock is below its target and the slot has
+   * `minRemainingMs` of life left; false otherwise, and the caller releases the slot as usual.
+   * The slot stays a member of the account's zset all along; whether the account has since
+   * filled up is checked at the next refresh, which gives stock back from an account three
+   * quarters full.
+   */
+  putBack(
+    accountId: number,
+    slotKey: string,
+    concurrency: number,
+    slot: StockedSlot,
+    now: number,
+  ): boolean {
+    if (this.#stopped || slot.expiresAt - now < this.#o.minRemainingMs) return false;
+    const target = this.#target(concurrency);
+    if (target === 0) return false;
+    let entry = this.#entries.get(accountId);
+    if (entry === undefined) {
+      entry = { accountId, slotKey, concurrency, slots: [], requested: 0, lastTakenAt: now };
+      this.#entries.set(accountId, entry);
+    }
+    entry.concurrency = concurrency;
+    if (entry.slots.length + entry.requested >= target) return false;
+    entry.slots.push({ token: slot.token, expiresAt: slot.expiresAt });
+    return true;
+  }
+
+  /**
+   * Gives the account's stock back now and forgets the account (an event about it, a failed
+   * attempt): nothing is handed out of it any more, and a refill in flight goes back on arrival.
+   */
+  drop(accountId: number): void {
+    const entry = this.#entries.get(accountId);
+    if (entry === undefined) return;
+    this.#entries.delete(accountId);
+    this.#track(this.#giveBack([entry]));
+  }
+
+  /** `drop` for every account. */
+  dropAll(): void {
+    const entries = [...this.#entries.values()];
+    this.#entries.clear();
+    this.#track(this.#giveBack(entries));
   }
 
   /** Keeps the stock alive (and gives back what is no longer wanted) every `refreshMs`. */
@@ -247,14 +294,16 @@ export class SlotStock {
       this.#o.logger.warn('slot stock write-behind failed', { error, claims: claims.length });
       return;
     }
+    const unwanted: Entry[] = [];
     for (let i = 0; i < refills.length; i++) {
       const { entry, tokens } = refills[i]!;
       entry.requested -= tokens.length;
       const got = reply[claims.length + i] as number;
       for (let j = 0; j < got; j++) entry.slots.push({ token: tokens[j]!, expiresAt });
+      if (this.#stopped || this.#entries.get(entry.accountId) !== entry) unwanted.push(entry);
     }
-    // Stock that arrived after stop() began goes straight back.
-    if (this.#stopped) await this.#giveBack(refills.map((r) => r.entry));
+    // Stock that arrived after stop() began, or for an account dropped meanwhile, goes back.
+    if (unwanted.length > 0) await this.#giveBack(unwanted);
   }
 
   async #refresh(): Promise<void> {
@@ -278,30 +327,50 @@ export class SlotStock {
     }
   }
 
+  /**
+   * Pushes the entries' stocked slots out to a new expiry, or gives them back where the account
+   * is three quarters full (STOCK_EXTEND_LUA). The slots leave the stock for the round trip, so
+   * none can be handed out while the script may still give it back.
+   */
   async #extend(entries: Entry[], now: number): Promise<void> {
     if (entries.length === 0) return;
     const expiresAt = now + this.#o.ttlMs;
-    const slots = entries.map((entry) => [...entry.slots]);
+    const slots = entries.map((entry) => entry.slots);
     const args: (string | number)[] = [expiresAt, now];
-    for (const list of slots) args.push(list.length, ...list.map((slot) => slot.token));
-    const reply = await this.#scripts.extend(
-      entries.map((entry) => entry.slotKey),
-      args,
-    );
+    for (let e = 0; e < entries.length; e++) {
+      const entry = entries[e]!;
+      const list = slots[e]!;
+      entry.slots = [];
+      entry.requested += list.length;
+      args.push(stockCap(entry.concurrency), list.length, ...list.map((slot) => slot.token));
+    }
+    let reply: unknown;
+    try {
+      reply = await this.#scripts.extend(
+        entries.map((entry) => entry.slotKey),
+        args,
+      );
+    } finally {
+      for (let e = 0; e < entries.length; e++) entries[e]!.requested -= slots[e]!.length;
+    }
     const total = slots.reduce((n, list) => n + list.length, 0);
     if (!Array.isArray(reply) || reply.length !== total) {
+      // Not known to be held: left to expire.
       throw new UnexpectedReplyError('slot stock extend', reply);
     }
+    const unwanted: Entry[] = [];
     let i = 0;
     for (let e = 0; e < entries.length; e++) {
-      const gone = new Set<Stocked>();
+      const entry = entries[e]!;
       for (const slot of slots[e]!) {
-        // A slot handed out meanwhile is the caller's now; its new expiry only helps it.
-        if (reply[i++] === 1) slot.expiresAt = expiresAt;
-        else gone.add(slot);
+        if (reply[i++] !== 1) continue;
+        slot.expiresAt = expiresAt;
+        entry.slots.push(slot);
       }
-      if (gone.size > 0) entries[e]!.slots = entries[e]!.slots.filter((s) => !gone.has(s));
+      // Dropped (or stopped) while the script ran: what it kept goes back.
+      if (this.#stopped || this.#entries.get(entry.accountId) !== entry) unwanted.push(entry);
     }
+    if (unwanted.length > 0) await this.#giveBack(unwanted);
   }
 
   /** Gives the entries' stocked slots back; they leave the stock at once. */
@@ -322,4 +391,12 @@ export class SlotStock {
       this.#o.logger.warn('giving slot stock back failed', { error });
     }
   }
+}
+
+/**
+ * Stock is taken only while the account's holders, every replica's stock included, are fewer
+ * than three quarters of its concurrency: the last quarter is only ever taken by requests.
+ */
+function stockCap(concurrency: number): number {
+  return concurrency - Math.ceil(concurrency / 4);
 }

@@ -1,5 +1,4 @@
-// Lua of the slot stock (slot-stock.ts), on the per-account slot zsets of libs/redis
-// slot-scripts.ts (member = slot token, score = expiry ms on the callers' clocks).
+// Lua of the slot stock (slot-stock.ts), on the per-account slot zsets of slot-scripts.ts (member = slot token, score = expiry ms on the callers' clocks).
 
 /**
  * After answers from stock went out: marks each handed-out slot for retries of its select, keeps
@@ -54,9 +53,12 @@ return out
 
 /**
  * Pushes the expiry of slots still in stock out to ARGV[1], where they are still held (a slot
- * another replica pruned as expired is not brought back).
- * KEYS: slot zsets. ARGV: [1] new expiry, [2] now ms, then per key: M, then M member names.
- * Returns one flag per member, in order: 1 extended, 0 gone.
+ * another replica pruned as expired is not brought back) and the account has room to spare:
+ * where its live holders, stock included, already reach the key's cap (three quarters of its
+ * concurrency), the stocked slots are given back instead, so stock never sits on capacity that
+ * requests need for longer than one refresh.
+ * KEYS: slot zsets. ARGV: [1] new expiry, [2] now ms, then per key: cap, M, then M member names.
+ * Returns one flag per member, in order: 1 extended, 0 gone (expired, or given back).
  */
 export const STOCK_EXTEND_LUA = `
 local expiresAt = tonumber(ARGV[1])
@@ -64,20 +66,24 @@ local now = tonumber(ARGV[2])
 local a = 3
 local out = {}
 for k = 1, #KEYS do
-  local m = tonumber(ARGV[a])
+  local cap = tonumber(ARGV[a])
+  local m = tonumber(ARGV[a + 1])
+  local full = redis.call('ZCOUNT', KEYS[k], '(' .. ARGV[2], '+inf') >= cap
   for j = 1, m do
-    local score = redis.call('ZSCORE', KEYS[k], ARGV[a + j])
-    if score and tonumber(score) > now then
-      redis.call('ZADD', KEYS[k], expiresAt, ARGV[a + j])
+    local member = ARGV[a + 1 + j]
+    local score = redis.call('ZSCORE', KEYS[k], member)
+    if score and tonumber(score) > now and not full then
+      redis.call('ZADD', KEYS[k], expiresAt, member)
       out[#out + 1] = 1
     else
+      if score then redis.call('ZREM', KEYS[k], member) end
       out[#out + 1] = 0
     end
   end
   if redis.call('PTTL', KEYS[k]) < expiresAt - now then
     redis.call('PEXPIRE', KEYS[k], expiresAt - now)
   end
-  a = a + 1 + m
+  a = a + 2 + m
 end
 return out
 `;
