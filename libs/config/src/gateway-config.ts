@@ -48,6 +48,10 @@ export interface GatewayConfig extends CommonConfig {
   readonly apiKeyCacheTtlMs: number;
   /** Session leases held at most; 0 never uses them (`SESSION_LEASES_MAX`). */
   readonly sessionLeasesMax: number;
+  /** Slots kept per leased account for its sessions' next requests; 0 keeps none (`LEASE_SLOT_STOCK_MAX`). */
+  readonly leaseSlotStockMax: number;
+  /** Accounts with less concurrency get no lease slot stock (`LEASE_SLOT_STOCK_MIN_CONCURRENCY`). */
+  readonly leaseSlotStockMinConcurrency: number;
   /** Upstream API base URLs without trailing slash (`UPSTREAM_BASE_URL_<PLATFORM>`). */
   readonly upstreamBaseUrls: PlatformUrls;
   /** OAuth token endpoints used to refresh OAuth accounts (`OAUTH_TOKEN_URL_<PLATFORM>`). */
@@ -160,6 +164,20 @@ export const gatewayVariables = {
       "Session leases a replica holds at most (the oldest go first): a session's requests within a lease the scheduler granted (SCHED_SESSION_LEASE_MS) take their slot on the bound account straight in Redis instead of selecting. About 200 bytes each. 0 never uses leases: every request selects.",
     default: '50000',
     min: 0,
+  }),
+  leaseSlotStockMax: intVar({
+    name: 'LEASE_SLOT_STOCK_MAX',
+    description:
+      "Slots a replica keeps, per account it holds session leases on, for those sessions' next requests: a leased request done with its slot puts it back instead of releasing it, and the next one takes it without a Redis call. Counted against the account's concurrency like any slot, given back within 2 s once the account is three quarters full, at once on any event about the account, and after 15 s unused. 0 keeps none: every leased request takes its slot in Redis.",
+    default: '2',
+    min: 0,
+  }),
+  leaseSlotStockMinConcurrency: intVar({
+    name: 'LEASE_SLOT_STOCK_MIN_CONCURRENCY',
+    description:
+      'Accounts with a lower concurrency get no lease slot stock; the stock keeps at most one slot per this much concurrency (and LEASE_SLOT_STOCK_MAX).',
+    default: '16',
+    min: 1,
   }),
   baseUrlAnthropic: urlVar({
     name: 'UPSTREAM_BASE_URL_ANTHROPIC',

@@ -31,6 +31,7 @@ import { ApiKeyLookup } from './auth/index.js';
 import { AccountStore } from './credentials/account-store.js';
 import { OAuthRefresher } from './credentials/oauth-refresher.js';
 import { watchAccountChanges } from './credentials/watch-account-changes.js';
+import { LeaseSlotStock } from './relay/lease-slot-stock.js';
 import { SessionLeases } from './relay/session-leases.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { GroupModels } from './relay/group-models.js';
@@ -101,7 +102,18 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   await slots.refresh(0, 'gateway-warm-up');
   await releaseLock(redis, keys.lock('gateway-warm-up'), 'none');
   const accounts = new AccountStore({ db, cipher });
-  const leases = new SessionLeases(config.sessionLeasesMax);
+  const leaseStock = new LeaseSlotStock({
+    redis,
+    keys,
+    max: config.sessionLeasesMax > 0 ? config.leaseSlotStockMax : 0,
+    minConcurrency: config.leaseSlotStockMinConcurrency,
+    logger: logger.child({ component: 'lease-slot-stock' }),
+  });
+  const leases = new SessionLeases(config.sessionLeasesMax, Date.now, {
+    account: (accountId) => leaseStock.forget(accountId),
+    all: () => leaseStock.forgetAll(),
+  });
+  leaseStock.start();
   const watcher = watchAccountChanges(bus.nc, accounts, logger, leases);
   const oauth = new OAuthRefresher({
     db,
@@ -126,6 +138,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         instance: config.instanceId,
         defaultMetrics: false,
       }),
+    () => leaseStock.size,
   );
   const relayLogger = logger.child({ component: 'relay' });
   const relay = new Relay({
@@ -151,6 +164,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       bindResponse(redis, keys, { groupId, responseId, accountId }),
     touch: (accountId) => lastUsed.touch(accountId),
     leases,
+    leaseStock,
     baseUrls: config.upstreamBaseUrls,
     limits: config,
     metrics,
@@ -186,6 +200,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     requestClasses: expressRequestClasses(app),
     async stop() {
       watcher.stop();
+      // After the server stopped taking requests: kept slots go back to every replica.
+      await leaseStock.stop();
       await lastUsed.close();
       await events.flush();
       events.close();

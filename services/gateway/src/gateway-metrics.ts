@@ -1,5 +1,5 @@
 import type { Platform } from '@switchyard/domain';
-import { Counter, Histogram } from '@switchyard/telemetry';
+import { Counter, Gauge, Histogram } from '@switchyard/telemetry';
 import type { Registry } from '@switchyard/telemetry';
 import type { ClientFormat } from './errors/index.js';
 import {
@@ -39,8 +39,20 @@ export class GatewayMetrics {
   readonly #attempts: Children<{ inc(): void }>;
   readonly #failovers: Children<{ inc(): void }>;
 
-  constructor(registry: Registry) {
+  /**
+   * `keptSlots` reads how many slots the gateway keeps for leased sessions now
+   * (LeaseSlotStock), for the `lease_kept_slots` gauge.
+   */
+  constructor(registry: Registry, keptSlots: () => number = () => 0) {
     const registers = [registry];
+    new Gauge({
+      name: `${PREFIX}lease_kept_slots`,
+      help: "Slots this replica keeps between a leased session's requests (counted against their accounts' concurrency like any slot).",
+      registers,
+      collect() {
+        this.set(keptSlots());
+      },
+    });
     const requests = new Counter({
       name: `${PREFIX}requests_total`,
       help: 'Client API requests answered, by client format and class of the status the client got (client_closed: it went away first).',
@@ -56,7 +68,7 @@ export class GatewayMetrics {
     });
     const select = new Histogram({
       name: `${PREFIX}select_duration_seconds`,
-      help: 'Scheduler round trip of one select (sched.v1.select), by how it ended; outcome "lease": the slot taken in Redis under a session lease instead.',
+      help: 'Scheduler round trip of one select (sched.v1.select), by how it ended; under a session lease no select is made: outcome "lease" is the slot taken in Redis instead, "lease_kept" a slot the replica kept for the session.',
       labelNames: ['outcome'],
       buckets: SELECT_BUCKETS,
       registers,

@@ -72,6 +72,8 @@ export type { RelayDeps } from './relay/relay.js';
 export type { RelayRequest } from './relay/relay-request.js';
 export { acquireAccount } from './relay/acquire-account.js';
 export { SessionLeases } from './relay/session-leases.js';
+export { LeaseSlotStock, DEFAULT_LEASE_SLOT_STOCK_TUNING } from './relay/lease-slot-stock.js';
+export type { LeaseSlotStockOptions, LeaseSlotStockTuning } from './relay/lease-slot-stock.js';
 export type { HeldLease } from './relay/session-leases.js';
 export { ClientGone, ClientGoneError, onAbort } from './relay/client-signal.js';
 export type { ClientSignal } from './relay/client-signal.js';

@@ -25,6 +25,8 @@ export const SelectOutcome = {
    * round trip; see SessionLeases).
    */
   Lease: 'lease',
+  /** No select and no Redis call: a slot this gateway kept for leased sessions (LeaseSlotStock). */
+  LeaseKept: 'lease_kept',
   /** An account to wait for (the gateway then queues for its slot). */
   WaitPlan: 'wait_plan',
   /** The scheduler answered that no account can serve the request. */

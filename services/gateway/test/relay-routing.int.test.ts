@@ -26,6 +26,7 @@ import {
   acquireAccount,
   createGateway,
   GatewayError,
+  LeaseSlotStock,
   SessionLeases,
   type Gateway,
 } from '../src/index.js';
@@ -503,6 +504,122 @@ describe('acquireAccount', () => {
       expect(next).toMatchObject({ leased: false, token: 'r-2' });
       expect(scheduler.selects).toBe(2);
       expect(await redis.zrange(keys.slots(25), 0, -1)).toEqual(['r-2']);
+    });
+
+    describe('with slots kept for leased sessions', () => {
+      const stocks: LeaseSlotStock[] = [];
+      afterAll(async () => {
+        for (const stock of stocks) await stock.stop();
+      });
+
+      /** Leases whose forgetting gives the kept slots back, as the gateway wires them. */
+      function keeping(max = 2) {
+        const stock = new LeaseSlotStock({
+          redis,
+          keys,
+          max,
+          minConcurrency: 16,
+          logger: createLogger({
+            service: 'lease-stock-test',
+            level: 'error',
+            destination: { write: () => 0 },
+          }),
+        });
+        stocks.push(stock);
+        const leases = new SessionLeases(100, Date.now, {
+          account: (id) => stock.forget(id),
+          all: () => stock.forgetAll(),
+        });
+        return { stock, leases };
+      }
+
+      /** `slots` counting the acquires the gateway itself makes in Redis. */
+      function counting(slots: SlotClient) {
+        const counted = { acquires: 0, slots };
+        counted.slots = {
+          ...slots,
+          acquire: (...args) => {
+            counted.acquires++;
+            return slots.acquire(...args);
+          },
+        };
+        return counted;
+      }
+
+      it("takes the slot the session's last request kept: no select and no Redis call", async () => {
+        const { stock, leases } = keeping();
+        const redisSlots = createSlotClient(redis, keys);
+        const scheduler = leasingScheduler(31, 32, redisSlots);
+        const { slots, ...count } = counting(redisSlots);
+        const deps = { scheduler, slots, leases, leaseStock: stock };
+        const first = await acquireAccount(deps, ask('k-1', { sessionHash: 'kept' }), open());
+        expect(first.leaseSince).not.toBeNull();
+        expect(stock.keep(first.account, first)).toBe(true);
+        for (let i = 2; i <= 5; i++) {
+          const next = await acquireAccount(deps, ask(`k-${i}`, { sessionHash: 'kept' }), open());
+          // The same slot each time, still the one member of the account's zset.
+          expect(next).toMatchObject({ account: { id: 31 }, token: 'k-1', leased: true });
+          expect(await redis.zrange(keys.slots(31), 0, -1)).toEqual(['k-1']);
+          expect(stock.keep(next.account, next)).toBe(true);
+        }
+        expect(scheduler.selects).toBe(1);
+        expect(count.acquires).toBe(0);
+      });
+
+      it('never lets more requests hold slots than the concurrency, kept slots included', async () => {
+        const { stock, leases } = keeping();
+        const slots = createSlotClient(redis, keys);
+        // Concurrency 16: one slot kept at most.
+        const scheduler = leasingScheduler(32, 16, slots);
+        const deps = { scheduler, slots, leases, leaseStock: stock };
+        const first = await acquireAccount(deps, ask('p-0', { sessionHash: 'pool' }), open());
+        expect(stock.keep(first.account, first)).toBe(true);
+        const holding = new Set<string>();
+        let most = 0;
+        let served = 0;
+        let doubled = 0;
+        const worker = async (w: number) => {
+          for (let round = 0; round < 5; round++) {
+            const got = await acquireAccount(
+              deps,
+              ask(`p-${w}-${round}`, { sessionHash: 'pool' }),
+              open(),
+            ).catch(() => null);
+            if (got === null) continue;
+            if (holding.has(got.token)) doubled++;
+            holding.add(got.token);
+            most = Math.max(most, holding.size);
+            served++;
+            await new Promise((r) => setTimeout(r, 2));
+            holding.delete(got.token);
+            if (got.leaseSince === null || !stock.keep(got.account, got)) {
+              await slots.release(32, got.token);
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: 40 }, (_, w) => worker(w)));
+        expect(doubled).toBe(0);
+        expect(served).toBeGreaterThan(16);
+        expect(most).toBeLessThanOrEqual(16);
+        expect(stock.kept(32)).toBeLessThanOrEqual(1);
+        // What is still held is exactly the kept slot.
+        expect(await redis.zcard(keys.slots(32))).toBe(stock.kept(32));
+      });
+
+      it('gives the kept slots back on an event about the account; the next request selects', async () => {
+        const { stock, leases } = keeping();
+        const slots = createSlotClient(redis, keys);
+        const scheduler = leasingScheduler(33, 32, slots);
+        const deps = { scheduler, slots, leases, leaseStock: stock };
+        const first = await acquireAccount(deps, ask('v-1', { sessionHash: 'ev' }), open());
+        stock.keep(first.account, first);
+        leases.forgetAccount(33);
+        expect(stock.kept(33)).toBe(0);
+        await eventually(async () => (await redis.zcard(keys.slots(33))) === 0);
+        const next = await acquireAccount(deps, ask('v-2', { sessionHash: 'ev' }), open());
+        expect(next).toMatchObject({ leased: false, token: 'v-2' });
+        expect(scheduler.selects).toBe(2);
+      });
     });
 
     it('gives the slot back when the client left during the leased acquire', async () => {

@@ -91,6 +91,26 @@ describe('SessionLeases', () => {
     expect(held.find(key)).not.toBeNull();
   });
 
+  it('says whether a lease mark is outdated by a forget, and tells its listener of each', () => {
+    const told: string[] = [];
+    const held = new SessionLeases(100, Date.now, {
+      account: (id) => told.push(`account ${id}`),
+      all: () => told.push('all'),
+    });
+    const since = held.mark();
+    expect(held.grant(held.keyOf(input())!, ACCOUNT, 10_000, since)).toBe(true);
+    expect(held.forgottenSince(ACCOUNT.id, since)).toBe(false);
+    held.forgetAccount(OTHER.id);
+    expect(held.forgottenSince(ACCOUNT.id, since)).toBe(false);
+    held.forgetAccount(ACCOUNT.id);
+    expect(held.forgottenSince(ACCOUNT.id, since)).toBe(true);
+    expect(held.grant(held.keyOf(input())!, ACCOUNT, 10_000, since)).toBe(false);
+    const later = held.mark();
+    held.forgetAll();
+    expect(held.forgottenSince(OTHER.id, later)).toBe(true);
+    expect(told).toEqual([`account ${OTHER.id}`, `account ${ACCOUNT.id}`, 'all']);
+  });
+
   it('ends every lease, in flight ones included, on forgetAll', () => {
     const { held } = leases();
     const a = granted(held, input({ sessionHash: 'a' }));

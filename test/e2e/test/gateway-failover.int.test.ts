@@ -18,7 +18,7 @@ const CLAUDE = 'claude-sonnet-4-6';
 const GPT = 'gpt-5';
 
 /** A gateway's select outcomes so far, from its Prometheus series. */
-async function selectOutcomes(url: string): Promise<{ slot: number; lease: number }> {
+async function selectOutcomes(url: string): Promise<{ slot: number; lease: number; kept: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const count = (outcome: string) => {
     const line = text
@@ -30,7 +30,18 @@ async function selectOutcomes(url: string): Promise<{ slot: number; lease: numbe
       );
     return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
   };
-  return { slot: count('slot'), lease: count('lease') };
+  return { slot: count('slot'), lease: count('lease'), kept: count('lease_kept') };
+}
+
+/** Slots a gateway keeps for leased sessions now (its gauge). */
+async function keptSlots(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find(
+      (l) => l.startsWith('gateway_lease_kept_slots ') || l.startsWith('gateway_lease_kept_slots{'),
+    );
+  return line === undefined ? Number.NaN : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 describe('gateway failover, account state and stickiness', () => {
@@ -88,7 +99,12 @@ describe('gateway failover, account state and stickiness', () => {
         { platform: 'openai', credentials: ['sk-e2e-resp-1', 'sk-e2e-resp-2', 'sk-e2e-resp-3'] },
         { platform: 'anthropic', credentials: ['sk-e2e-auth-bad', 'sk-e2e-auth-ok'] },
         { platform: 'anthropic', credentials: ['rt-e2e-oauth-1'], oauth: true },
-        { platform: 'anthropic', credentials: ['sk-e2e-lse-1', 'sk-e2e-lse-2', 'sk-e2e-lse-3'] },
+        // Concurrency 32: each replica keeps a leased session's slot between its calls.
+        {
+          platform: 'anthropic',
+          credentials: ['sk-e2e-lse-1', 'sk-e2e-lse-2', 'sk-e2e-lse-3'],
+          concurrency: 32,
+        },
       ],
     });
     stack = started.stack;
@@ -220,14 +236,18 @@ describe('gateway failover, account state and stickiness', () => {
     const before = await Promise.all(stack.gateways.map((g) => selectOutcomes(g.url)));
     for (let i = 0; i < 10; i++) expect((await call(i % 2, i)).response.status).toBe(200);
     const after = await Promise.all(stack.gateways.map((g) => selectOutcomes(g.url)));
-    // One select per replica; each then holds the scheduler's lease for the session's next calls.
+    // One select per replica; each then holds the scheduler's lease for the session's next
+    // calls, and keeps the slot from one call to the next: no Redis call to start them.
     for (let n = 0; n < 2; n++) {
       expect(after[n]!.slot - before[n]!.slot).toBe(1);
-      expect(after[n]!.lease - before[n]!.lease).toBe(4);
+      expect(after[n]!.kept - before[n]!.kept).toBe(4);
+      expect(after[n]!.lease - before[n]!.lease).toBe(0);
     }
     const credentials = ['sk-e2e-lse-1', 'sk-e2e-lse-2', 'sk-e2e-lse-3'];
     const bound = credentials.find((c) => served(c).length === 10)!;
     expect(bound).toBeDefined();
+    // Between calls, each replica keeps the session's slot, and only that one.
+    for (const g of stack.gateways) expect(await keptSlots(g.url)).toBe(1);
 
     // The bound account starts failing: replica 0 meets it under its lease and fails over.
     stack.sim.control.setCredential(bound, { faults: [{ status: 529 }] });
@@ -236,6 +256,13 @@ describe('gateway failover, account state and stickiness', () => {
     // Replica 1 still holds its own lease on that account: the overload event ends it there too.
     for (let i = 11; i < 17; i++) expect((await call(i % 2, i)).response.status).toBe(200);
     expect(served(bound)).toHaveLength(11);
+    // Both replicas gave their kept slots on it back (and replica 0 keeps one on the account its
+    // calls moved to; replica 1 selected there only after the event and now keeps one there).
+    const boundSlots = new KeyBuilder().slots(leased.accounts.get(bound)!);
+    const held = await stack.redis.zrange(boundSlots, 0, -1);
+    for (const g of stack.gateways) expect(await keptSlots(g.url)).toBe(1);
+    // What remains on the failing account is at most the schedulers' own stock.
+    expect(held.filter((m) => !m.startsWith('stock:'))).toEqual([]);
     const moved = credentials.filter((c) => c !== bound).map((c) => served(c).length);
     expect(moved.reduce((a, b) => a + b, 0)).toBe(7);
   });

@@ -6,12 +6,13 @@ import {
   type SelectedAccount,
   type WaitPlan,
 } from '@switchyard/contracts';
-import type { SlotClient } from '@switchyard/redis';
+import type { HeldSlot, SlotClient } from '@switchyard/redis';
 import { GatewayError } from '../errors/index.js';
 import { SelectOutcome } from '../metric-labels.js';
 import { ClientGoneError, onAbort, type ClientSignal } from './client-signal.js';
 import { selectFailure } from './scheduler-errors.js';
-import type { SessionLeases } from './session-leases.js';
+import type { LeaseSlotStock } from './lease-slot-stock.js';
+import type { HeldLease, SessionLeases } from './session-leases.js';
 
 /** The scheduler calls the relay makes (structurally the bus's SchedulerClient). */
 export type AccountSelector = {
@@ -26,6 +27,13 @@ export type AcquiredAccount = {
   readonly layer: SelectResult['decision']['layer'];
   /** Taken under a session lease, without a select. */
   readonly leased: boolean;
+  /**
+   * When the session holds a lease on the account (used here or granted by this select), the
+   * lease's `SessionLeases.mark()`: while nothing about the account is forgotten after it, a
+   * slot the attempt ends well with may be kept for the session's next request
+   * (LeaseSlotStock) rather than released. Null otherwise.
+   */
+  readonly leaseSince: number | null;
 };
 
 export type WaitObserver = {
@@ -46,6 +54,8 @@ export type AcquireDeps = {
   readonly metrics?: SelectObserver;
   /** Session leases granted by the scheduler; none are used or kept when absent. */
   readonly leases?: SessionLeases;
+  /** Slots kept for leased sessions; a leased request without one takes its slot in Redis. */
+  readonly leaseStock?: LeaseSlotStock;
   readonly now?: () => number;
 };
 
@@ -57,8 +67,8 @@ const MAX_BACKOFF_MS = 250;
 
 /**
  * Asks the scheduler for an account and a slot — or, when the session holds a lease the
- * scheduler granted (SessionLeases), takes a slot of the leased account in Redis itself and
- * skips the select; a full account ends the lease and the scheduler decides as usual. A lease
+ * scheduler granted (SessionLeases), takes a slot of the leased account itself and skips the
+ * select: one kept for the session (LeaseSlotStock), else one taken in Redis; a full account ends the lease and the scheduler decides as usual. A lease
  * the answer grants is kept for the session's next requests. A wait plan is honoured: join the
  * account's waiting set (refused when `maxWaiting` already wait → 429), then try for a slot
  * with backoff until the plan's timeout (→ 429). The slot token is the request id, as the
@@ -107,15 +117,18 @@ export async function acquireAccount(
     throw new ClientGoneError();
   }
   if (result.slot !== undefined) {
-    if (leases !== null && leaseKey !== null && result.lease !== undefined) {
+    const granted =
+      leases !== null &&
+      leaseKey !== null &&
+      result.lease !== undefined &&
       leases.grant(leaseKey, result.account, result.lease.ttlMs, since);
-    }
     return {
       account: result.account,
       token: result.slot.token,
       expiresAt: result.slot.expiresAt,
       layer: result.decision.layer,
       leased: false,
+      leaseSince: granted ? since : null,
     };
   }
   return waitForSlot(deps, input.requestId, result, result.waitPlan, signal, observer);
@@ -140,6 +153,13 @@ async function acquireLeased(
   if (lease === null) return null;
   const { account } = lease;
   const started = performance.now();
+  // A kept slot: no Redis call. Found with the lease in the same turn, so no event can come
+  // between them; an event afterwards finds the slot held by this request, as after any acquire.
+  const kept = deps.leaseStock?.take(account.id) ?? null;
+  if (kept !== null) {
+    deps.metrics?.selected(SelectOutcome.LeaseKept, started);
+    return leasedSlot(deps, lease, kept, signal);
+  }
   let held;
   try {
     held = await deps.slots.acquire(account.id, requestId, account.concurrency);
@@ -156,6 +176,15 @@ async function acquireLeased(
     return null;
   }
   deps.metrics?.selected(SelectOutcome.Lease, started);
+  return leasedSlot(deps, lease, held, signal);
+}
+
+function leasedSlot(
+  deps: AcquireDeps,
+  { account, since }: HeldLease,
+  held: HeldSlot,
+  signal: ClientSignal,
+): AcquiredAccount {
   if (signal.aborted) {
     void deps.slots.release(account.id, held.token).catch(() => false);
     throw new ClientGoneError();
@@ -166,6 +195,7 @@ async function acquireLeased(
     expiresAt: held.expiresAt,
     layer: SelectLayer.Session,
     leased: true,
+    leaseSince: since,
   };
 }
 
@@ -213,6 +243,7 @@ async function waitForSlot(
           expiresAt: held.expiresAt,
           layer: result.decision.layer,
           leased: false,
+          leaseSince: null,
         };
       }
       const left = deadline - now();

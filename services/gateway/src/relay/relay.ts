@@ -34,6 +34,7 @@ import { routingError } from './routing-error.js';
 import { selectInputFor } from './select-input.js';
 import { clientHeaders } from './response-headers.js';
 import { SlotLease } from './slot-lease.js';
+import type { LeaseSlotStock } from './lease-slot-stock.js';
 import type { SessionLeases } from './session-leases.js';
 import { firstByteOf, runAttempt, type AttemptOutcome } from './upstream-attempt.js';
 import type { ReportSink } from './report-publisher.js';
@@ -56,6 +57,8 @@ export type RelayDeps = {
   readonly touch?: (accountId: number) => void;
   /** Session leases the scheduler grants; without them every attempt selects. */
   readonly leases?: SessionLeases;
+  /** Slots kept for leased sessions' next requests; without it each takes one in Redis. */
+  readonly leaseStock?: LeaseSlotStock;
   readonly baseUrls: PlatformUrls;
   readonly limits: SwitchLimits;
   readonly metrics: GatewayMetrics;
@@ -167,6 +170,7 @@ export class Relay {
           requestId: req.requestId,
           accountId,
         }),
+      this.#keeper(acquired),
     );
     const startedAt = performance.now();
     let account: UpstreamAccount | undefined;
@@ -189,7 +193,8 @@ export class Relay {
             : undefined,
       });
       // The slot is freed before any bookkeeping: an aborted stream's slot is free right away.
-      void lease.release();
+      // One that served its session under a lease may be kept for the session's next request.
+      void (outcome.kind === 'served' ? lease.finish() : lease.release());
       this.#d.metrics.firstByte(account.platform, sentAt, firstByteOf(outcome));
       return await this.#judge(
         req,
@@ -222,6 +227,19 @@ export class Relay {
         ),
       };
     }
+  }
+
+  /**
+   * How an attempt's slot may be kept for its session's next request (LeaseSlotStock): only
+   * under a lease about whose account nothing was forgotten since — no event, no failure here.
+   */
+  #keeper(acquired: AcquiredAccount): (() => boolean) | undefined {
+    const { leases, leaseStock } = this.#d;
+    const since = acquired.leaseSince;
+    if (since === null || leases === undefined || leaseStock === undefined) return undefined;
+    const { account, token, expiresAt } = acquired;
+    return () =>
+      !leases.forgottenSince(account.id, since) && leaseStock.keep(account, { token, expiresAt });
   }
 
   /** Turns an attempt's outcome into the next step, reporting and marking on the way. */

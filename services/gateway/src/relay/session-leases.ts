@@ -1,5 +1,11 @@
 import type { SelectRequestInput, SelectedAccount } from '@switchyard/contracts';
 
+/** Told when leases end early, for what is kept alongside them (LeaseSlotStock). */
+export type ForgetListener = {
+  account(accountId: number): void;
+  all(): void;
+};
+
 /** A lease the scheduler granted, as this gateway holds it. */
 export type HeldLease = {
   readonly account: SelectedAccount;
@@ -39,9 +45,12 @@ export class SessionLeases {
   #forgottenAll = 0;
   #seq = 0;
 
-  constructor(capacity: number, clock: () => number = Date.now) {
+  readonly #onForget: ForgetListener | undefined;
+
+  constructor(capacity: number, clock: () => number = Date.now, onForget?: ForgetListener) {
     this.#capacity = capacity;
     this.#clock = clock;
+    this.#onForget = onForget;
   }
 
   /** Whether leases are used at all (capacity > 0). */
@@ -76,15 +85,19 @@ export class SessionLeases {
     return this.#seq;
   }
 
-  /** Holds the lease an answer granted, unless its account was forgotten since `since`. */
-  grant(key: string, account: SelectedAccount, ttlMs: number, since: number): void {
-    if (!this.enabled || this.#stale(account.id, since)) return;
+  /**
+   * Holds the lease an answer granted, unless its account was forgotten since `since`; true
+   * when it is held.
+   */
+  grant(key: string, account: SelectedAccount, ttlMs: number, since: number): boolean {
+    if (!this.enabled || this.#stale(account.id, since)) return false;
     this.#leases.delete(key);
     this.#leases.set(key, { account, until: this.#clock() + ttlMs, since });
     if (this.#leases.size > this.#capacity) {
       const oldest = this.#leases.keys().next();
       if (oldest.done !== true) this.#leases.delete(oldest.value);
     }
+    return true;
   }
 
   /** The live lease under `key`, or null (a spent or stale one is dropped on the way). */
@@ -105,6 +118,7 @@ export class SessionLeases {
   /** Ends every lease on the account, including those granted by selects in flight. */
   forgetAccount(accountId: number): void {
     this.#forgotten.set(accountId, ++this.#seq);
+    this.#onForget?.account(accountId);
   }
 
   /** Ends every lease, including those granted by selects in flight. */
@@ -112,6 +126,12 @@ export class SessionLeases {
     this.#forgottenAll = ++this.#seq;
     this.#forgotten.clear();
     this.#leases.clear();
+    this.#onForget?.all();
+  }
+
+  /** Whether anything about the account (or everything) was forgotten after the mark `since`. */
+  forgottenSince(accountId: number, since: number): boolean {
+    return this.#stale(accountId, since);
   }
 
   #stale(accountId: number, since: number): boolean {
