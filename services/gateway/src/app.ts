@@ -37,9 +37,9 @@ const ANTIGRAVITY = '/antigravity';
  * The gateway's HTTP app: the admin API, then the client API — Anthropic, OpenAI and Gemini
  * routes (the Anthropic and Gemini ones again under `/antigravity`, forcing that platform),
  * each authenticating its key and parsing its body in the client's own error format — then 404
- * and the error handler. Every refusal before routing is recorded as an ops error and counted
- * in `requests_total` (the relay counts the requests it handles); unknown paths (404) and the
- * admin API are not counted there: only the client API's requests are.
+ * and the error handler. Every refusal before routing, an unknown path's 404 included, is
+ * recorded as an ops error and counted in `requests_total` (the relay counts the requests it
+ * handles); the admin API's requests are not counted there.
  */
 export function createApp(parts: AppParts): Express {
   const app = express();
@@ -79,7 +79,8 @@ export function createApp(parts: AppParts): Express {
   anthropicRoutes(routes, ANTIGRAVITY, deps, guards, 'antigravity');
   geminiRoutes(routes, ANTIGRAVITY, deps, guards, 'antigravity');
 
-  const unknownRoute = notFound();
+  // Unknown paths are client requests too: counted and recorded like any refusal.
+  const unknownRoute = notFound(reject('routing'));
   const onError = clientErrorHandler({
     onError: (error, req, res) => {
       parts.metrics.answered(formatForPath(req.path), res.statusCode);

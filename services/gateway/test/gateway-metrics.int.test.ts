@@ -268,10 +268,14 @@ describe('gateway request metrics', () => {
     });
   });
 
-  it('leaves unknown paths out of the request count', async () => {
-    const before = await count(series.requests);
+  it('counts an unknown path as a 4xx request', async () => {
+    const before = await snapshot();
     const res = await fetch(`${server.url}/v1/nothing-here`, { method: 'POST' });
     expect(res.status).toBe(404);
-    expect(await count(series.requests)).toBe(before);
+    expect(await snapshot()).toEqual({
+      ...before,
+      openaiRefused: before.openaiRefused + 1,
+      all: before.all + 1,
+    });
   });
 });

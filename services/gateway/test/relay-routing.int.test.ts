@@ -186,7 +186,7 @@ describe('gateway routing without a scheduler', () => {
     const errors = await (async () => {
       for (let i = 0; ; i++) {
         const info = await jsm.streams.info('USAGE_EVENTS');
-        if (info.state.messages >= 10 || i > 50) {
+        if (info.state.messages >= 12 || i > 50) {
           const out = [];
           for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
             const msg = await jsm.streams.getMessage('USAGE_EVENTS', { seq });
@@ -197,9 +197,11 @@ describe('gateway routing without a scheduler', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
-    // 1 scheduler outage + 3 bad fields + 3 bad bodies + 2 more + 1 platform mismatch, above.
-    expect(errors).toHaveLength(10);
-    expect(new Set(errors.map((e) => e.requestId)).size).toBe(10);
+    // 1 scheduler outage + 3 bad fields + 3 bad bodies + 2 more + 2 unknown routes + 1 platform
+    // mismatch, above.
+    expect(errors).toHaveLength(12);
+    expect(new Set(errors.map((e) => e.requestId)).size).toBe(12);
+    expect(errors.filter((e) => e.statusCode === 404)).toHaveLength(2);
     const routed = errors.filter((e) => e.platform !== null);
     expect(routed).toEqual([
       expect.objectContaining({
