@@ -1,50 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { RedisLogger } from './create-redis.js';
 import { defineScripts } from './define-scripts.js';
 import type { ScriptFns } from './define-scripts.js';
 import { UnexpectedReplyError } from './redis-errors.js';
 import { STOCK_EXTEND_LUA, STOCK_FLUSH_LUA, STOCK_RETURN_LUA } from './slot-stock-scripts.js';
+import type { HandOut, SlotStockOptions, StockedSlot } from './slot-stock-options.js';
 
-export type SlotStockOptions = {
-  readonly redis: Redis;
-  /** Goes into the stocked slots' tokens, so an operator can tell whose they are. */
-  readonly replicaId: string;
-  /** Slots stocked per account at most; 0 turns the stock off. */
-  readonly max: number;
-  /** Accounts with a lower concurrency are never stocked. */
-  readonly minConcurrency: number;
-  /** Life of a stocked slot in Redis, pushed out every `refreshMs` while it stays in stock. */
-  readonly ttlMs: number;
-  readonly refreshMs: number;
-  /** A stocked slot closer than this to its expiry is not handed out. */
-  readonly minRemainingMs: number;
-  /** The stock of an account nothing was drawn from for this long is given back. */
-  readonly idleMs: number;
-  /**
-   * How long hand-outs and refills gather before they are written, in one round trip: a
-   * longer wait means fewer Redis calls per select, at the cost of later retry markers.
-   */
-  readonly writeDelayMs: number;
-  readonly markerTtlMs: number;
-  readonly bindingTtlMs: number;
-  /** Whether the account may still be selected; the stock of one that may not is given back. */
-  readonly isSelectable: (accountId: number) => boolean;
-  readonly clock: () => number;
-  readonly logger: Pick<RedisLogger, 'warn'>;
-};
-
-export type StockedSlot = { readonly token: string; readonly expiresAt: number };
-
-/** What a select answered from stock, for the write-behind (marker, session binding). */
-export type HandOut = {
-  readonly accountId: number;
-  readonly token: string;
-  /** The select's marker key (selectMarkerKey): a retried select finds the slot through it. */
-  readonly markerKey: string;
-  /** The session binding the select followed, kept alive; null when it followed none. */
-  readonly sessionKey: string | null;
-};
+export type { HandOut, SlotStockOptions, StockedSlot } from './slot-stock-options.js';
 
 type Stocked = { readonly token: string; expiresAt: number };
 
@@ -150,12 +111,7 @@ export class SlotStock {
     if (this.#stopped) return;
     const target = this.#target(concurrency);
     if (target === 0) return;
-    let entry = this.#entries.get(accountId);
-    if (entry === undefined) {
-      entry = { accountId, slotKey, concurrency, slots: [], requested: 0, lastTakenAt: now };
-      this.#entries.set(accountId, entry);
-    }
-    entry.concurrency = concurrency;
+    const entry = this.#entryFor(accountId, slotKey, concurrency, now);
     const missing = target - entry.slots.length - entry.requested;
     if (missing <= 0) return;
     const tokens: string[] = [];
@@ -187,12 +143,7 @@ export class SlotStock {
     if (this.#stopped || slot.expiresAt - now < this.#o.minRemainingMs) return false;
     const target = this.#target(concurrency);
     if (target === 0) return false;
-    let entry = this.#entries.get(accountId);
-    if (entry === undefined) {
-      entry = { accountId, slotKey, concurrency, slots: [], requested: 0, lastTakenAt: now };
-      this.#entries.set(accountId, entry);
-    }
-    entry.concurrency = concurrency;
+    const entry = this.#entryFor(accountId, slotKey, concurrency, now);
     if (entry.slots.length + entry.requested >= target) return false;
     entry.slots.push({ token: slot.token, expiresAt: slot.expiresAt });
     return true;
@@ -231,6 +182,16 @@ export class SlotStock {
     this.#flush();
     await Promise.all(this.#inFlight);
     await this.#giveBack([...this.#entries.values()]);
+  }
+
+  #entryFor(accountId: number, slotKey: string, concurrency: number, now: number): Entry {
+    let entry = this.#entries.get(accountId);
+    if (entry === undefined) {
+      entry = { accountId, slotKey, concurrency, slots: [], requested: 0, lastTakenAt: now };
+      this.#entries.set(accountId, entry);
+    }
+    entry.concurrency = concurrency;
+    return entry;
   }
 
   #target(concurrency: number): number {
@@ -344,33 +305,37 @@ export class SlotStock {
       entry.requested += list.length;
       args.push(stockCap(entry.concurrency), list.length, ...list.map((slot) => slot.token));
     }
-    let reply: unknown;
+    let flags: unknown[] | null = null;
+    let failure: unknown = null;
     try {
-      reply = await this.#scripts.extend(
+      const reply = await this.#scripts.extend(
         entries.map((entry) => entry.slotKey),
         args,
       );
-    } finally {
-      for (let e = 0; e < entries.length; e++) entries[e]!.requested -= slots[e]!.length;
-    }
-    const total = slots.reduce((n, list) => n + list.length, 0);
-    if (!Array.isArray(reply) || reply.length !== total) {
-      // Not known to be held: left to expire.
-      throw new UnexpectedReplyError('slot stock extend', reply);
+      const total = slots.reduce((n, list) => n + list.length, 0);
+      if (!Array.isArray(reply) || reply.length !== total) {
+        throw new UnexpectedReplyError('slot stock extend', reply);
+      }
+      flags = reply;
+    } catch (error) {
+      failure = error;
     }
     const unwanted: Entry[] = [];
     let i = 0;
     for (let e = 0; e < entries.length; e++) {
       const entry = entries[e]!;
+      entry.requested -= slots[e]!.length;
       for (const slot of slots[e]!) {
-        if (reply[i++] !== 1) continue;
-        slot.expiresAt = expiresAt;
-        entry.slots.push(slot);
+        // After a failed call they are still held as far as anyone knows: back into stock, for
+        // the next refresh to retry.
+        if (flags === null) entry.slots.push(slot);
+        else if (flags[i++] === 1) entry.slots.push({ token: slot.token, expiresAt });
       }
       // Dropped (or stopped) while the script ran: what it kept goes back.
       if (this.#stopped || this.#entries.get(entry.accountId) !== entry) unwanted.push(entry);
     }
     if (unwanted.length > 0) await this.#giveBack(unwanted);
+    if (failure !== null) throw failure;
   }
 
   /** Gives the entries' stocked slots back; they leave the stock at once. */
@@ -393,10 +358,7 @@ export class SlotStock {
   }
 }
 
-/**
- * Stock is taken only while the account's holders, every replica's stock included, are fewer
- * than three quarters of its concurrency: the last quarter is only ever taken by requests.
- */
+/** Stock is taken and kept only below three quarters of the concurrency, every holder counted. */
 function stockCap(concurrency: number): number {
   return concurrency - Math.ceil(concurrency / 4);
 }

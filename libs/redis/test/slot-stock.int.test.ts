@@ -189,6 +189,20 @@ describe('SlotStock refresh', () => {
     expect(await redis.zcard(keys.slots(1))).toBe(11);
   });
 
+  it('keeps its stock when a refresh fails, for the next one to retry', async () => {
+    const stock = await refreshOnce();
+    stock.putBack(1, keys.slots(1), 16, await held('kept', 16), Date.now());
+    // The slot key turned into a string: the refresh script fails on it.
+    await redis.del(keys.slots(1));
+    await redis.set(keys.slots(1), 'not a zset');
+    warnings.length = 0;
+    stock.start();
+    await eventually(async () => warnings.length > 0);
+    expect(warnings[0]).toMatchObject({ msg: 'slot stock refresh failed' });
+    expect(stock.stocked(1)).toBe(1);
+    await redis.del(keys.slots(1));
+  });
+
   it('never hands out a slot while the refresh may be giving it back', async () => {
     const stock = await refreshOnce({ refreshMs: 20 });
     stock.putBack(1, keys.slots(1), 16, await held('kept', 16), Date.now());

@@ -1,6 +1,7 @@
 import type { SelectedAccount } from '@switchyard/contracts';
 import { SlotStock } from '@switchyard/redis';
 import type { HeldSlot, KeyBuilder, Redis, RedisLogger } from '@switchyard/redis';
+import type { SessionLeases } from './session-leases.js';
 
 export type LeaseSlotStockOptions = {
   readonly redis: Redis;
@@ -128,4 +129,28 @@ export class LeaseSlotStock {
   stop(): Promise<void> {
     return this.#stock.stop();
   }
+}
+
+/** What `slotKeeper` reads of an acquired account (AcquiredAccount). */
+export type KeepableSlot = HeldSlot & {
+  readonly account: SelectedAccount;
+  /** The lease's mark (`SessionLeases.mark()`), null when the attempt holds no lease. */
+  readonly leaseSince: number | null;
+};
+
+/**
+ * How an attempt's slot may be kept for its session's next request, for its SlotLease: only
+ * under a lease about whose account nothing was forgotten since — no event, no failure here.
+ * Undefined when it may not be kept at all.
+ */
+export function slotKeeper(
+  acquired: KeepableSlot,
+  leases: SessionLeases | undefined,
+  stock: LeaseSlotStock | undefined,
+): (() => boolean) | undefined {
+  const since = acquired.leaseSince;
+  if (since === null || leases === undefined || stock === undefined) return undefined;
+  const { account, token, expiresAt } = acquired;
+  return () =>
+    !leases.forgottenSince(account.id, since) && stock.keep(account, { token, expiresAt });
 }

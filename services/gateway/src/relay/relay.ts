@@ -34,7 +34,7 @@ import { routingError } from './routing-error.js';
 import { selectInputFor } from './select-input.js';
 import { clientHeaders } from './response-headers.js';
 import { SlotLease } from './slot-lease.js';
-import type { LeaseSlotStock } from './lease-slot-stock.js';
+import { slotKeeper, type LeaseSlotStock } from './lease-slot-stock.js';
 import type { SessionLeases } from './session-leases.js';
 import { firstByteOf, runAttempt, type AttemptOutcome } from './upstream-attempt.js';
 import type { ReportSink } from './report-publisher.js';
@@ -170,7 +170,7 @@ export class Relay {
           requestId: req.requestId,
           accountId,
         }),
-      this.#keeper(acquired),
+      slotKeeper(acquired, this.#d.leases, this.#d.leaseStock),
     );
     const startedAt = performance.now();
     let account: UpstreamAccount | undefined;
@@ -227,19 +227,6 @@ export class Relay {
         ),
       };
     }
-  }
-
-  /**
-   * How an attempt's slot may be kept for its session's next request (LeaseSlotStock): only
-   * under a lease about whose account nothing was forgotten since — no event, no failure here.
-   */
-  #keeper(acquired: AcquiredAccount): (() => boolean) | undefined {
-    const { leases, leaseStock } = this.#d;
-    const since = acquired.leaseSince;
-    if (since === null || leases === undefined || leaseStock === undefined) return undefined;
-    const { account, token, expiresAt } = acquired;
-    return () =>
-      !leases.forgottenSince(account.id, since) && leaseStock.keep(account, { token, expiresAt });
   }
 
   /** Turns an attempt's outcome into the next step, reporting and marking on the way. */
