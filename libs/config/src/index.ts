@@ -7,6 +7,8 @@ export type { CommonConfig, LogLevel, TracesExporter } from './common-config.js'
 export { gatewayVariables, loadGatewayConfig } from './gateway-config.js';
 export type { GatewayConfig, PlatformUrls } from './gateway-config.js';
 export { errorRulesVar } from './upstream-error-rules.js';
+export { modelPricesVar } from './model-prices.js';
+export type { ModelPrice, ModelPrices } from './model-prices.js';
 export type { UpstreamErrorRule } from './upstream-error-rules.js';
 export { SCHEDULER_POLICIES, loadSchedulerConfig, schedulerVariables } from './scheduler-config.js';
 export type { SchedulerConfig, SchedulerPolicyName, ScoreWeights } from './scheduler-config.js';

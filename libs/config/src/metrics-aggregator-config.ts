@@ -2,6 +2,8 @@ import type { CommonConfig } from './common-config.js';
 import { commonVariables, httpPortVariable } from './common-config.js';
 import type { Env } from './env.js';
 import { loadVariables } from './load-variables.js';
+import { modelPricesVar } from './model-prices.js';
+import type { ModelPrices } from './model-prices.js';
 import { cronVar, durationMsVar, intVar, stringVar, urlVar } from './variable-kinds.js';
 
 /** How long each kind of row is kept in Postgres, in days. */
@@ -46,6 +48,8 @@ export interface MetricsAggregatorConfig extends CommonConfig {
   readonly retentionDays: RetentionDays;
   /** Report destinations and schedules (`REPORTS_*`, `REPORT_*_CRON`). */
   readonly reports: ReportsConfig;
+  /** USD per million tokens by model, for API keys' USD quotas (`MODEL_PRICES`). */
+  readonly modelPrices: ModelPrices;
 }
 
 function retention(name: string, what: string, fallback: string) {
@@ -91,6 +95,12 @@ export const metricsAggregatorVariables = {
     description: 'How often daily aggregates are recomputed.',
     default: '60',
     min: 1,
+  }),
+  modelPrices: modelPricesVar({
+    name: 'MODEL_PRICES',
+    description:
+      'What each model\'s tokens cost, in USD per million tokens, as a JSON object: model (or "prefix*", the longest prefix wins) → {"input","output","cacheWrite"?,"cacheRead"?}; cache prices default to the input price. Each stored usage record gets its cost from the model the upstream served, and the cost is added to its API key\'s quota_used_usd, which the gateway checks against quota_limit_usd. A model with no price costs 0 (and is counted in metrics_aggregator_unpriced_usage_total).',
+    default: '{}',
   }),
   retentionUsage: retention('METRICS_RETENTION_USAGE_DAYS', 'Raw usage records', '90'),
   retentionError: retention('METRICS_RETENTION_ERROR_DAYS', 'Error records', '90'),

@@ -182,6 +182,32 @@ describe('loadMetricsAggregatorConfig', () => {
   });
 });
 
+describe('MODEL_PRICES', () => {
+  it('is empty by default and reads exact and prefix prices, cache prices optional', () => {
+    expect(loadMetricsAggregatorConfig({ DATABASE_URL }).modelPrices).toEqual({});
+    const prices = {
+      'claude-sonnet-4*': { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 },
+      'gpt-5': { input: 1.25, output: 10 },
+    };
+    expect(
+      loadMetricsAggregatorConfig({ DATABASE_URL, MODEL_PRICES: JSON.stringify(prices) })
+        .modelPrices,
+    ).toEqual(prices);
+  });
+
+  it.each([
+    ['not JSON', '{gpt-5: 1}'],
+    ['a list', '[]'],
+    ['a negative price', '{"m":{"input":-1,"output":1}}'],
+    ['a missing output price', '{"m":{"input":1}}'],
+    ['an unknown field', '{"m":{"input":1,"output":1,"perRequest":1}}'],
+  ])('refuses %s, naming the variable', (_what, raw) => {
+    expect(() => loadMetricsAggregatorConfig({ DATABASE_URL, MODEL_PRICES: raw })).toThrow(
+      /MODEL_PRICES/,
+    );
+  });
+});
+
 describe('loadMigrateConfig', () => {
   it('reads only DATABASE_URL', () => {
     expect(loadMigrateConfig({ DATABASE_URL, HTTP_PORT: 'not read' })).toEqual({

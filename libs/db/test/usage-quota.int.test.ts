@@ -43,6 +43,7 @@ function usage(
       | 'cache_creation_tokens'
       | 'cache_read_tokens'
       | 'is_count_tokens'
+      | 'cost_usd'
     >
   > = {},
 ): UsageLogInsert {
@@ -65,6 +66,7 @@ function usage(
     is_count_tokens: false,
     duration_ms: 120,
     first_token_ms: null,
+    cost_usd: 0,
     created_at: new Date(T0 + atMs).toISOString(),
     ...tokens,
   };
@@ -113,6 +115,26 @@ describe('insertUsageLogs metering', () => {
     const later = usage(id, 3_000, { output_tokens: 8 });
     expect(await insertUsageLogs(handle.db, [...batch, later])).toBe(1);
     expect(await meter(id)).toEqual({ tokens: 53, lastUsedAt: new Date(T0 + 3_000) });
+  });
+
+  it("adds each new record's cost to quota_used_usd once; count_tokens records cost nothing", async () => {
+    const id = await newKey();
+    const batch = [
+      usage(id, 1_000, { input_tokens: 10, cost_usd: 0.0123456789 }),
+      usage(id, 2_000, { input_tokens: 10, cost_usd: 1.5 }),
+      usage(id, 3_000, { input_tokens: 10, cost_usd: 7, is_count_tokens: true }),
+    ];
+    expect(await insertUsageLogs(handle.db, batch)).toBe(3);
+    expect(await insertUsageLogs(handle.db, batch)).toBe(0);
+    const key = await getApiKey(handle.db, id);
+    expect(key?.quotaUsedUsd).toBeCloseTo(1.5123456789, 10);
+    const stored = await handle.db
+      .selectFrom('usage_logs')
+      .select(['cost_usd'])
+      .where('api_key_id', '=', id)
+      .orderBy('created_at')
+      .execute();
+    expect(stored.map((r) => Number(r.cost_usd))).toEqual([0.0123456789, 1.5, 7]);
   });
 
   it('counts no tokens for count_tokens records but moves last_used_at to them', async () => {

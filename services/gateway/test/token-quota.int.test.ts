@@ -56,7 +56,8 @@ function post(path: string, headers: Record<string, string>) {
 function usage(
   requestId: string,
   apiKeyId: number,
-  tokens: Pick<UsageLogInsert, 'input_tokens' | 'output_tokens' | 'is_count_tokens'>,
+  tokens: Pick<UsageLogInsert, 'input_tokens' | 'output_tokens' | 'is_count_tokens'> &
+    Partial<Pick<UsageLogInsert, 'cost_usd'>>,
 ): UsageLogInsert {
   return {
     request_id: requestId,
@@ -73,6 +74,7 @@ function usage(
     stream: false,
     duration_ms: 300,
     first_token_ms: null,
+    cost_usd: 0,
     created_at: new Date(NOW).toISOString(),
     ...tokens,
   };
@@ -159,6 +161,37 @@ describe('token quota', () => {
       ['token_quota_exceeded', true],
       ['token_quota_exceeded', true],
       ['token_quota_exceeded', true],
+    ]);
+  });
+
+  it('refuses a key once the cost of its stored usage reaches its USD limit', async () => {
+    const generated = generateApiKey();
+    const { id } = await createApiKey(db.db, {
+      name: 'priced',
+      keyHash: generated.keyHash,
+      keyPrefix: generated.keyPrefix,
+      groupId,
+      quotaLimitUsd: 0.05,
+    });
+    const auth = { 'x-api-key': generated.key };
+    const spend = (requestId: string, costUsd: number) =>
+      usage(requestId, id, {
+        input_tokens: 10,
+        output_tokens: 10,
+        is_count_tokens: false,
+        cost_usd: costUsd,
+      });
+    expect(await insertUsageLogs(db.db, [spend('usd-1', 0.03), spend('usd-2', 0.0199)])).toBe(2);
+    lookupNow += CACHE_TTL_MS;
+    expect((await post('/v1/messages', auth)).status).toBe(200);
+    expect(await insertUsageLogs(db.db, [spend('usd-3', 0.0001)])).toBe(1);
+    lookupNow += CACHE_TTL_MS;
+    refused.length = 0;
+    const res = await post('/v1/chat/completions', { authorization: `Bearer ${generated.key}` });
+    expect(res.status).toBe(429);
+    expect(await res.json()).toMatchObject({ error: { type: 'insufficient_quota' } });
+    expect(refused.map((e) => [e.reason, e.businessLimited])).toEqual([
+      ['usd_quota_exceeded', true],
     ]);
   });
 });

@@ -7,6 +7,8 @@ export type AggregatorMetrics = {
   readonly events: Counter<'kind' | 'outcome'>;
   /** Malformed events parked, by kind. */
   readonly parked: Counter<'kind'>;
+  /** Usage records whose model has no price in MODEL_PRICES (stored with cost 0). */
+  readonly unpriced: Counter;
   readonly batchSeconds: Histogram<'kind'>;
   /** Job ticks by job and outcome (ran via redis/postgres, skipped, failed). */
   readonly jobRuns: Counter<'job' | 'outcome'>;
@@ -28,6 +30,11 @@ export function createAggregatorMetrics(registry: Registry): AggregatorMetrics {
       name: 'metrics_aggregator_events_parked_total',
       help: 'Malformed events moved to the parked stream, by kind.',
       labelNames: ['kind'],
+      registers,
+    }),
+    unpriced: new Counter({
+      name: 'metrics_aggregator_unpriced_usage_total',
+      help: 'Usage records whose model has no price in MODEL_PRICES: stored with cost 0, so they count toward no USD quota.',
       registers,
     }),
     batchSeconds: new Histogram({

@@ -14,6 +14,7 @@ import { HOUR_MS, MINUTE_MS } from './aggregation/time-buckets.js';
 import { opsApiRouter } from './api/ops-api.js';
 import { dashboardRouter } from './dashboard/dashboard-router.js';
 import type { Ingest } from './ingest/ingest.js';
+import { PriceBook } from './ingest/price-book.js';
 import { startIngest } from './ingest/ingest.js';
 import { runDailyRollup } from './jobs/daily-job.js';
 import { runHourlyAggregation } from './jobs/hourly-job.js';
@@ -35,6 +36,7 @@ export type AggregatorConfig = Pick<
   | 'dailyIntervalMinutes'
   | 'retentionDays'
   | 'reports'
+  | 'modelPrices'
   | 'redisKeyPrefix'
   | 'instanceId'
 >;
@@ -223,6 +225,7 @@ export function createMetricsAggregator(options: MetricsAggregatorOptions): Metr
             batchMaxWaitMs: config.batchMaxWaitMs,
             maxInFlight: tuning.maxInFlight,
             ackWaitMs: tuning.ackWaitMs,
+            prices: new PriceBook(config.modelPrices),
           },
         );
       }

@@ -14,6 +14,7 @@ export {
 } from './ingest/ingest.js';
 export { PARKED_EVENTS_STREAM, parkedSubject } from './ingest/parked-events.js';
 export { usageRow, errorRow } from './ingest/event-rows.js';
+export { PriceBook } from './ingest/price-book.js';
 
 export { UNKNOWN_PLATFORM, errorPlatform, groupKey } from './aggregation/slice-key.js';
 export type { SliceKey } from './aggregation/slice-key.js';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Streams, Subjects } from '@switchyard/contracts';
 import { publishDurable } from '@switchyard/bus';
+import { createApiKey, generateApiKey, getApiKey } from '@switchyard/db';
 import { startHarness, type Harness } from '@switchyard/harness';
 import { IngestConsumers, PARKED_EVENTS_STREAM, ensureUsageEventsStream } from '../src/index.js';
 import { countRows, publishEvents, startAggregator, waitFor } from './fixture.js';
@@ -52,6 +53,63 @@ describe('ingest', () => {
       const [first] = await running.db.sql<{ created_at: Date }[]>`
         select created_at from usage_logs where request_id = ${events.usage[0]!.requestId}`;
       expect(first!.created_at.getTime()).toBe(events.usage[0]!.occurredAt);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it("prices each usage record from MODEL_PRICES and adds the cost to its key's quota_used_usd", async () => {
+    const running = await startAggregator(harness, {
+      env: {
+        MODEL_PRICES: JSON.stringify({
+          'model-a*': { input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.2 },
+        }),
+      },
+    });
+    try {
+      const generated = generateApiKey();
+      const key = await createApiKey(running.db.db, {
+        name: 'priced',
+        keyHash: generated.keyHash,
+        keyPrefix: generated.keyPrefix,
+        quotaLimitUsd: 100,
+      });
+      const [template] = generateEvents({
+        from: Date.now() - HOUR,
+        to: Date.now(),
+        usage: 1,
+        errors: 0,
+        seed: 3,
+      }).usage;
+      const usage = (requestId: string, upstreamModel: string) => ({
+        ...template!,
+        requestId,
+        apiKeyId: key.id,
+        upstreamModel,
+        isCountTokens: false,
+        inputTokens: 1_000_000,
+        outputTokens: 100_000,
+        cacheCreationTokens: 0,
+        cacheReadTokens: 500_000,
+      });
+      // 2 + 1 + 0.1 USD for the priced one; the other model has no price.
+      const events = { usage: [usage('priced-1', 'model-a-2025'), usage('free-1', 'model-z')] };
+      await publishEvents(running.bus, { ...events, errors: [] });
+      await publishEvents(running.bus, { ...events, errors: [] }, { msgIdSuffix: ':replay' });
+      await waitFor(
+        async () => (await running.aggregator.metrics.events.get()).values,
+        (values) => values.reduce((n, v) => n + v.value, 0) === 4,
+      );
+      const rows = await running.db.sql<{ request_id: string; cost_usd: string }[]>`
+        select request_id, cost_usd from usage_logs where api_key_id = ${key.id}
+        order by request_id`;
+      expect(rows.map((r) => [r.request_id, Number(r.cost_usd)])).toEqual([
+        ['free-1', 0],
+        ['priced-1', 3.1],
+      ]);
+      expect((await getApiKey(running.db.db, key.id))?.quotaUsedUsd).toBe(3.1);
+      const unpriced = await running.aggregator.metrics.unpriced.get();
+      expect(unpriced.values[0]?.value).toBeGreaterThanOrEqual(1);
     } finally {
       await running.stop();
     }

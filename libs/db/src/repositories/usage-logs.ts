@@ -21,6 +21,8 @@ export type UsageLogInsert = {
   readonly is_count_tokens: boolean;
   readonly duration_ms: number;
   readonly first_token_ms: number | null;
+  /** What the request cost in USD (0 when unpriced); added to the key's `quota_used_usd`. */
+  readonly cost_usd: number;
   /** The event's own time (ISO string or Date), so a replay lands in the same bucket. */
   readonly created_at: Date | string;
 };
@@ -34,7 +36,7 @@ export type UsageLogInsert = {
  *
  * The same statement meters the rows it inserted on their API keys: `quota_tokens_used` grows
  * by their input, output, cache-creation and cache-read tokens (a count_tokens call consumes
- * none) and `last_used_at` moves forward to the newest of them, never back (events arrive out
+ * none), `quota_used_usd` by their cost, and `last_used_at` moves forward to the newest of them, never back (events arrive out
  * of order). Only rows the insert returned count, so a replayed batch meters nothing twice,
  * and the log and the counters commit or fail together.
  */
@@ -53,16 +55,18 @@ export async function insertUsageLogs(
       insert into usage_logs (
         request_id, api_key_id, user_id, group_id, account_id, platform, model,
         requested_model, upstream_model, input_tokens, output_tokens, cache_creation_tokens,
-        cache_read_tokens, stream, is_count_tokens, duration_ms, first_token_ms, created_at
+        cache_read_tokens, stream, is_count_tokens, duration_ms, first_token_ms, cost_usd,
+        created_at
       )
       select
         request_id, api_key_id, user_id, group_id, account_id, platform, model,
         requested_model, upstream_model, input_tokens, output_tokens, cache_creation_tokens,
-        cache_read_tokens, stream, is_count_tokens, duration_ms, first_token_ms, created_at
+        cache_read_tokens, stream, is_count_tokens, duration_ms, first_token_ms, cost_usd,
+        created_at
       from json_populate_recordset(null::usage_logs, ${rows}::json)
       on conflict (request_id) do nothing
       returning api_key_id, input_tokens, output_tokens, cache_creation_tokens,
-        cache_read_tokens, is_count_tokens, created_at
+        cache_read_tokens, is_count_tokens, cost_usd, created_at
     ),
     used as (
       select
@@ -72,12 +76,13 @@ export async function insertUsageLogs(
             filter (where not is_count_tokens),
           0
         )::bigint as tokens,
+        coalesce(sum(cost_usd) filter (where not is_count_tokens), 0) as cost_usd,
         max(created_at) as last_used_at
       from ins
       group by api_key_id
     ),
     locked as materialized (
-      select k.id, used.tokens, used.last_used_at
+      select k.id, used.tokens, used.cost_usd, used.last_used_at
       from api_keys k
       join used on used.api_key_id = k.id
       order by k.id
@@ -86,6 +91,7 @@ export async function insertUsageLogs(
     upd as (
       update api_keys k set
         quota_tokens_used = k.quota_tokens_used + locked.tokens,
+        quota_used_usd = k.quota_used_usd + locked.cost_usd,
         last_used_at = greatest(k.last_used_at, locked.last_used_at)
       from locked
       where k.id = locked.id

@@ -1,4 +1,4 @@
-import type { CreatedAt, Id, Nullable, WithDefault } from './column-types.js';
+import type { CreatedAt, Id, Nullable, NumericWithDefault, WithDefault } from './column-types.js';
 
 /** One row per request that an upstream served; `request_id` makes ingest idempotent. */
 export interface UsageLogsTable {
@@ -23,6 +23,8 @@ export interface UsageLogsTable {
   is_count_tokens: WithDefault<boolean>;
   duration_ms: number;
   first_token_ms: Nullable<number>;
+  /** USD, priced at ingest (MODEL_PRICES); 0 when the model had no price. */
+  cost_usd: NumericWithDefault;
   /** Set from the event's own time so that replays land in the same bucket. */
   created_at: CreatedAt;
 }

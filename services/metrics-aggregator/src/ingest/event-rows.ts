@@ -1,8 +1,11 @@
 import type { OpsError, UsageRecorded } from '@switchyard/contracts';
 import type { OpsErrorLogInsert, UsageLogInsert } from '@switchyard/db';
 
-/** The usage_logs row of a usage event; `created_at` is the event's time, not ours. */
-export function usageRow(event: UsageRecorded): UsageLogInsert {
+/**
+ * The usage_logs row of a usage event, with what it cost in USD (0 when unpriced);
+ * `created_at` is the event's time, not ours.
+ */
+export function usageRow(event: UsageRecorded, costUsd: number): UsageLogInsert {
   return {
     request_id: event.requestId,
     api_key_id: event.apiKeyId,
@@ -23,6 +26,7 @@ export function usageRow(event: UsageRecorded): UsageLogInsert {
     is_count_tokens: event.isCountTokens,
     duration_ms: event.durationMs,
     first_token_ms: event.firstTokenMs,
+    cost_usd: costUsd,
     created_at: new Date(event.occurredAt).toISOString(),
   };
 }

@@ -7,6 +7,7 @@ import { insertOpsErrorLogs, insertUsageLogs } from '@switchyard/db';
 import type { Logger } from '@switchyard/telemetry';
 import type { AggregatorMetrics } from '../aggregator-metrics.js';
 import { errorRow, uniqueBy, usageRow } from './event-rows.js';
+import type { PriceBook } from './price-book.js';
 import { ensureParkedStream, parkInStream } from './parked-events.js';
 
 /**
@@ -39,6 +40,8 @@ export type IngestSettings = {
   readonly maxInFlight: number;
   /** How long the server waits for an ack before redelivering to another replica. */
   readonly ackWaitMs: number;
+  /** Prices usage records for API keys' USD quotas (MODEL_PRICES). */
+  readonly prices: PriceBook;
 };
 
 export type IngestDeps = {
@@ -64,6 +67,7 @@ export type Ingest = {
  */
 export async function startIngest(deps: IngestDeps, settings: IngestSettings): Promise<Ingest> {
   const { bus, db, logger, metrics } = deps;
+  const { prices } = settings;
   const jsm = await bus.jsm();
   await ensureUsageEventsStream(bus);
   await ensureParkedStream(bus);
@@ -100,7 +104,11 @@ export async function startIngest(deps: IngestDeps, settings: IngestSettings): P
       onMalformed: parkInStream(bus, logger, () => metrics.parked.inc({ kind: 'usage' })),
       handler: (items: BatchItem<UsageRecorded>[]) =>
         writeBatch(metrics, 'usage', items.length, async () => {
-          const rows = uniqueBy(items, (i) => i.value.requestId).map((i) => usageRow(i.value));
+          const rows = uniqueBy(items, (i) => i.value.requestId).map((i) => {
+            const cost = prices.costOf(i.value);
+            if (cost === null) metrics.unpriced.inc();
+            return usageRow(i.value, cost ?? 0);
+          });
           return insertUsageLogs(db.db, rows);
         }),
     },
