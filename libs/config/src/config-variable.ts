@@ -112,3 +112,20 @@ export function defineVariable<T, const O extends VariableOptions>(
 
   return { name, description, presence, defaultText, secret, schema };
 }
+
+/**
+ * A converter for a variable holding JSON: parsed, then checked by `schema`; INVALID when
+ * either fails.
+ */
+export function jsonConverter<T>(schema: z.ZodType<T>): Converter<T> {
+  return (raw) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return INVALID;
+    }
+    const parsed = schema.safeParse(json);
+    return parsed.success ? parsed.data : INVALID;
+  };
+}

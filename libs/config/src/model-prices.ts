@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConfigVariable, Resolved, VariableOptions } from './config-variable.js';
-import { INVALID, defineVariable } from './config-variable.js';
+import { defineVariable, jsonConverter } from './config-variable.js';
 
 /**
  * What a model's tokens cost, in USD per million tokens. Cache writes and reads default to the
@@ -39,15 +39,6 @@ export function modelPricesVar<const O extends VariableOptions>(
   return defineVariable(
     options,
     'a JSON object of model (or "prefix*") → {"input":USD,"output":USD,"cacheWrite"?:USD,"cacheRead"?:USD} per million tokens',
-    (raw) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        return INVALID;
-      }
-      const parsed = pricesSchema.safeParse(json);
-      return parsed.success ? (parsed.data as ModelPrices) : INVALID;
-    },
+    jsonConverter<ModelPrices>(pricesSchema),
   );
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConfigVariable, Resolved, VariableOptions } from './config-variable.js';
-import { INVALID, defineVariable } from './config-variable.js';
+import { defineVariable, jsonConverter } from './config-variable.js';
 
 /**
  * An operator rule for upstream errors: an answer with one of `statusCodes` whose body contains
@@ -36,15 +36,6 @@ export function errorRulesVar<const O extends VariableOptions>(
   return defineVariable(
     options,
     'a JSON list of {"statusCodes":[…],"keywords":[…],"minutes":N,"name"?:"…"}',
-    (raw) => {
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        return INVALID;
-      }
-      const parsed = rulesSchema.safeParse(json);
-      return parsed.success ? (parsed.data as readonly UpstreamErrorRule[]) : INVALID;
-    },
+    jsonConverter<readonly UpstreamErrorRule[]>(rulesSchema),
   );
 }
