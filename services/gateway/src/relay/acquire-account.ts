@@ -68,8 +68,9 @@ const MAX_BACKOFF_MS = 250;
 /**
  * Asks the scheduler for an account and a slot — or, when the session holds a lease the
  * scheduler granted (SessionLeases), takes a slot of the leased account itself and skips the
- * select: one kept for the session (LeaseSlotStock), else one taken in Redis; a full account ends the lease and the scheduler decides as usual. A lease
- * the answer grants is kept for the session's next requests. A wait plan is honoured: join the
+ * select: one kept for the session (LeaseSlotStock), else one taken in Redis; a full account
+ * ends the lease and the scheduler decides as usual. A lease the answer grants is kept for the
+ * session's next requests. A wait plan is honoured: join the
  * account's waiting set (refused when `maxWaiting` already wait → 429), then try for a slot
  * with backoff until the plan's timeout (→ 429). The slot token is the request id, as the
  * scheduler uses.
