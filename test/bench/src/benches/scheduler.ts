@@ -29,6 +29,7 @@ import {
 } from '@switchyard/scheduler';
 import type { Bench } from '../bench.js';
 import type { BenchRow } from '../report.js';
+import { ProcessCpu, describeCosts } from '../process-cpu.js';
 import { InFlight, summarizeNs, timeAtRate, timeSequential } from '../stats.js';
 
 const SEQUENTIAL = 5_000;
@@ -224,20 +225,19 @@ export const schedulerBench: Bench = {
           excludedAccountIds: [],
         }),
       );
-      children.push(
-        await startChild(
-          [
-            join(process.cwd(), 'test/bench/dist/benches/nats-echo-process.js'),
-            harness.natsUrl,
-            echoSubject,
-          ],
-          env,
-          async () => {
-            await bus.nc.request(echoSubject, payload, { timeout: 200 });
-            return true;
-          },
-        ),
+      const echoChild = await startChild(
+        [
+          join(process.cwd(), 'test/bench/dist/benches/nats-echo-process.js'),
+          harness.natsUrl,
+          echoSubject,
+        ],
+        env,
+        async () => {
+          await bus.nc.request(echoSubject, payload, { timeout: 200 });
+          return true;
+        },
       );
+      children.push(echoChild);
       const rssIdleMb = rssMb(scheduler.pid!);
 
       const slots = createSlotClient(redis, keys);
@@ -297,16 +297,30 @@ export const schedulerBench: Bench = {
       const seqServer = await client.metrics('bench-scheduler');
       const selectReleaseSeq = await timeSequential(() => selectReleased(2), SEQUENTIAL);
       stockShare();
-      const echoRate = await timeAtRate(echo, RATE, AT_RATE);
-      const selectRate = await timeAtRate(
-        async () => {
-          const result = await selectIn(2);
-          releases.track(release(result));
-        },
-        RATE,
-        AT_RATE,
-      );
-      await releases.drained();
+      // Where each call's CPU went, by process, and how long processes waited for a CPU: what
+      // the tail at this rate is made of on a machine with two cores.
+      const servers = { 'nats-server': harness.nats.pid, 'redis-server': harness.redis.pid };
+      const { result: echoRate, costs: echoCosts } = await new ProcessCpu({
+        client: process.pid,
+        echo: echoChild.pid!,
+        ...servers,
+      }).measure(AT_RATE, () => timeAtRate(echo, RATE, AT_RATE));
+      const { result: selectRate, costs: selectCosts } = await new ProcessCpu({
+        client: process.pid,
+        replica: scheduler.pid!,
+        ...servers,
+      }).measure(AT_RATE, async () => {
+        const timed = await timeAtRate(
+          async () => {
+            const result = await selectIn(2);
+            releases.track(release(result));
+          },
+          RATE,
+          AT_RATE,
+        );
+        await releases.drained();
+        return timed;
+      });
       const rateStock = stockShare();
       const rateServer = await client.metrics('bench-scheduler');
 
@@ -363,12 +377,12 @@ export const schedulerBench: Bench = {
           note: 'release = one Redis ZREM from the client',
         }),
         row(echoRateBase, echoRate.samplesNs, {
-          note: `achieved ${Math.round(echoRate.achievedPerSec)}/s, ${echoRate.errors} errors; start lag p99 ${lagP99(echoRate.startLagNs)} µs`,
+          note: `achieved ${Math.round(echoRate.achievedPerSec)}/s, ${echoRate.errors} errors; start lag p99 ${lagP99(echoRate.startLagNs)} µs; ${describeCosts(echoCosts)}`,
         }),
         row(`sched.v1.select at ${RATE}/s offered`, selectRate.samplesNs, {
           baseline: echoRateBase,
           target: 'p99 ≤ 1500 µs',
-          note: `achieved ${Math.round(selectRate.achievedPerSec)}/s, ${selectRate.errors} errors; start lag p99 ${lagP99(selectRate.startLagNs)} µs; ${rateStock}; in the replica: avg ${rateServer.decisionLatencyAvgUs} µs, p99 ${rateServer.decisionLatencyP99Us} µs`,
+          note: `achieved ${Math.round(selectRate.achievedPerSec)}/s, ${selectRate.errors} errors; start lag p99 ${lagP99(selectRate.startLagNs)} µs; ${rateStock}; in the replica: avg ${rateServer.decisionLatencyAvgUs} µs, p99 ${rateServer.decisionLatencyP99Us} µs; ${describeCosts(selectCosts)} (the client's slot releases included)`,
         }),
         row('sched.v1.select + release, 10,000-account bucket', largeSeq, {
           baseline: echoBase,
@@ -380,7 +394,16 @@ export const schedulerBench: Bench = {
           note: `${rssLargeMb} MB (idle after start: ${rssIdleMb} MB); VmRSS of the replica process`,
         },
       );
-      return { rows, extra: { rssIdleMb, rssLargeMb, poolAccounts: POOL, largeAccounts: LARGE } };
+      return {
+        rows,
+        extra: {
+          rssIdleMb,
+          rssLargeMb,
+          poolAccounts: POOL,
+          largeAccounts: LARGE,
+          costPerCallAtRate: { echo: echoCosts, select: selectCosts },
+        },
+      };
     } finally {
       for (const child of children) child.kill('SIGTERM');
       await closeRedis(redis);
