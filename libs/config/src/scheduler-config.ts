@@ -182,8 +182,8 @@ export const schedulerVariables = {
   slotStockMax: intVar({
     name: 'SCHED_SLOT_STOCK_MAX',
     description:
-      'Slots a replica takes ahead on each account it serves, so that most selects answer without waiting for Redis; taken only while the account is under three quarters full, and counted against its concurrency like any slot. 0 turns stocking off.',
-    default: '4',
+      'Slots a replica takes ahead on each account it serves, so that most selects answer without waiting for Redis; taken only while the account is under three quarters full, and counted against its concurrency like any slot. An account gets at most one per SCHED_SLOT_STOCK_MIN_CONCURRENCY of its concurrency. 0 turns stocking off.',
+    default: '8',
     min: 0,
   }),
   slotStockMinConcurrency: intVar({

@@ -116,7 +116,7 @@ describe('loadSchedulerConfig', () => {
       fallbackWaitTimeoutMs: 30000,
       dbFallbackMaxQps: 10,
       dbFallbackTimeoutMs: 2000,
-      slotStockMax: 4,
+      slotStockMax: 8,
       slotStockMinConcurrency: 16,
     });
   });

@@ -101,8 +101,9 @@ export const DEFAULT_SCHEDULER_TUNING: SchedulerTuning = Object.freeze({
   stockRefreshMs: 5_000,
   stockIdleMs: 60_000,
   // 5 ms: at 2,000 selects/s ten answers share one write; a retry comes 500 ms later at the
-  // earliest, and four stocked slots per account outlast a 5 ms refill delay at ~300 selects/s
-  // per account (a select that finds the stock empty acquires in Redis, as without stock).
+  // earliest, and eight stocked slots per account (SCHED_SLOT_STOCK_MAX) outlast a 5 ms refill
+  // delay at ~600 selects/s per account (a select that finds the stock empty acquires in Redis,
+  // as without stock).
   stockWriteDelayMs: 5,
 });
 
