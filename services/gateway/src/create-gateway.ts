@@ -95,10 +95,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     idleTimeoutMs: config.upstreamIdleTimeoutMs,
   });
   const slots = createSlotClient(redis, keys);
-  // libs/redis defines its Lua scripts on a client at first use. Under auto-pipelining, a first
-  // use in the same tick as another command lands on a pipeline created before the script
-  // existed, and ioredis then crashes the process on the missing reply. Using each script once
-  // now, before any traffic, defines them all safely.
+  // libs/redis defines its Lua scripts on a client at first use. On a client that
+  // auto-pipelines (createRedis's do not), a first use in the same tick as another command lands
+  // on a pipeline created before the script existed, and ioredis then crashes the process on the
+  // missing reply. Using each script once now, before any traffic, defines them all safely.
   await slots.refresh(0, 'gateway-warm-up');
   await releaseLock(redis, keys.lock('gateway-warm-up'), 'none');
   const accounts = new AccountStore({ db, cipher });
