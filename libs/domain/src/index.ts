@@ -25,3 +25,4 @@ export {
 export { bucketForRequest, schedulingModeFor } from './request-bucket.js';
 export { ACCOUNT_STATE_FIELDS, applyAccountState, isNewerState } from './apply-account-state.js';
 export type { AccountStateField, AccountStatePatch } from './apply-account-state.js';
+export { seededRandom } from './seeded-random.js';

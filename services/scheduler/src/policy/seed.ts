@@ -1,4 +1,5 @@
 import type { SelectRequest } from '@switchyard/contracts';
+import { seededRandom } from '@switchyard/domain';
 
 // FNV-1a 32-bit parameters (http://www.isthe.com/chongo/tech/comp/fnv/).
 const FNV_OFFSET_BASIS = 0x811c9dc5;
@@ -29,17 +30,8 @@ export function requestSeed(
   return finalize(hash);
 }
 
-/** mulberry32: a small, fast PRNG with a 32-bit state, uniform in [0, 1). Not cryptographic. */
-export function seededRng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The weighted draw's PRNG (mulberry32, see @switchyard/domain's seededRandom). */
+export const seededRng: (seed: number) => () => number = seededRandom;
 
 // FNV-1a over UTF-16 code units (two octets each), then a separator.
 function mixString(hash: number, value: string | undefined): number {
