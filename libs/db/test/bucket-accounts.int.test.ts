@@ -4,6 +4,7 @@ import {
   SCHEDULING_MODES,
   accountInBucket,
   bucketKey,
+  seededRandom,
 } from '@switchyard/domain';
 import type { Account, BucketKey } from '@switchyard/domain';
 import {
@@ -28,18 +29,6 @@ afterAll(async () => {
   await pg?.stop();
 });
 
-/** Deterministic PRNG (mulberry32) so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick<T>(random: () => number, values: readonly T[]): T {
   return values[Math.floor(random() * values.length)] as T;
 }
@@ -48,7 +37,7 @@ type Seeded = { accounts: Account[]; groupIds: number[] };
 
 /** Random accounts over a few groups: any platform, some ungrouped, some in several groups. */
 async function seedRandom(handle: Db, seed: number, count: number): Promise<Seeded> {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const groupIds: number[] = [];
   for (let i = 0; i < 4; i += 1) {
     const group = await createGroup(handle.db, {

@@ -1,4 +1,5 @@
 import type { ErrorSlice, UsageSlice } from '@switchyard/db';
+import { seededRandom } from '@switchyard/domain';
 import {
   HOUR_MS,
   HistogramGridError,
@@ -13,12 +14,11 @@ import {
   sortSamples,
   toStored,
 } from '../src/index.js';
-import { rng } from './generate-events.js';
 import { percentileContOf } from './reference-metrics.js';
 
 describe('percentileCont over sorted slices', () => {
   it('equals percentile_cont of the union without sorting the union', () => {
-    const random = rng(1);
+    const random = seededRandom(1);
     for (let round = 0; round < 50; round++) {
       const parts = Array.from({ length: 1 + Math.floor(random() * 5) }, () =>
         Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 5000)),

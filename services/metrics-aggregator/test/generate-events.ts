@@ -1,17 +1,5 @@
 import type { OpsError, UsageRecorded } from '@switchyard/contracts';
-import { PLATFORMS } from '@switchyard/domain';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { PLATFORMS, seededRandom } from '@switchyard/domain';
 
 export type GeneratedEvents = { usage: UsageRecorded[]; errors: OpsError[] };
 
@@ -34,7 +22,7 @@ export type GenerateOptions = {
  * upstream status.
  */
 export function generateEvents(options: GenerateOptions): GeneratedEvents {
-  const random = rng(options.seed);
+  const random = seededRandom(options.seed);
   const prefix = options.prefix ?? 'g';
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const at = () => options.from + Math.floor(random() * (options.to - options.from));
