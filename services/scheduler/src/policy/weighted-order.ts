@@ -10,32 +10,39 @@
 export function weightedOrder(scores: readonly number[], rng: () => number): number[] {
   const count = scores.length;
   let min = Infinity;
-  for (const score of scores) if (score < min) min = score;
-  const pool: number[] = [];
-  const weights: number[] = [];
+  for (let i = 0; i < count; i++) if (scores[i] < min) min = scores[i];
+  // One array is both the answer and the pool: the first `drawn` entries are the picks in
+  // order, the rest the undrawn indices in their original order, with their weights beside
+  // them. A pick moves to the front of the pool and the entries it passes shift one place
+  // along, so nothing is allocated per pick (this runs on every load-balanced select).
+  const order = new Array<number>(count);
+  const weights = new Array<number>(count);
   let total = 0;
   for (let i = 0; i < count; i++) {
     const weight = scores[i] - min + 1;
-    pool.push(i);
-    weights.push(weight);
+    order[i] = i;
+    weights[i] = weight;
     total += weight;
   }
-  const order: number[] = [];
-  while (pool.length > 1) {
+  for (let drawn = 0; drawn < count - 1; drawn++) {
     let target = rng() * total;
-    let pick = pool.length - 1; // guards against float round-off leaving target ≥ the last sum
-    for (let j = 0; j < pool.length; j++) {
+    let pick = count - 1; // guards against float round-off leaving target ≥ the last sum
+    for (let j = drawn; j < count; j++) {
       target -= weights[j];
       if (target < 0) {
         pick = j;
         break;
       }
     }
-    order.push(pool[pick]);
-    total -= weights[pick];
-    pool.splice(pick, 1);
-    weights.splice(pick, 1);
+    const index = order[pick];
+    const weight = weights[pick];
+    for (let j = pick; j > drawn; j--) {
+      order[j] = order[j - 1];
+      weights[j] = weights[j - 1];
+    }
+    order[drawn] = index;
+    weights[drawn] = weight;
+    total -= weight;
   }
-  if (pool.length === 1) order.push(pool[0]);
   return order;
 }
