@@ -42,6 +42,8 @@ const RATE = 2_000;
 // 40,000 calls rests on 400.
 const AT_RATE = 40_000;
 const WARM_AT_RATE = 30_000;
+// The echo's warm-up (5 s): a bare echo has little to compile.
+const ECHO_WARM_AT_RATE = 10_000;
 // The first 5 s of the warm-up are reported on their own row: the tail of a cold start.
 const COLD_WINDOW = 10_000;
 const POOL = 50; // accounts in the RPC bucket: read live (loads re-read within the acquire)
@@ -302,10 +304,10 @@ export const schedulerBench: Bench = {
       // 1–25 ms compiles each, on background threads that take one of the two cores) and
       // sizing their heaps. In 5 s windows from the start, the two processes' compiles went
       // from ~380 (1.5 s of compiler time) in the first to ~10 in the fourth and nearly none
-      // after; the select's p99 went from 2 ms to over 20 ms in the first window to 0.9–1.5 ms
-      // from the fourth on. The figures below are the steady state a running replica serves
+      // after; the select's p99 was 2.6–23 ms in the first window and 0.9–1.5 ms from the
+      // fourth on. The figures below are the steady state a running replica serves
       // in; the cold start gets a row of its own.
-      await timeAtRate(echoCore, RATE, WARM_AT_RATE / 3);
+      await timeAtRate(echoCore, RATE, ECHO_WARM_AT_RATE);
       const warmSelect = await selectAtRate(WARM_AT_RATE);
       stockShare();
       // Two bare echoes: nats-core's own request (the baseline: the standard client's request
@@ -348,7 +350,7 @@ export const schedulerBench: Bench = {
       }).measure(AT_RATE, () => selectAtRate(AT_RATE));
       const rateStock = stockShare();
       const rateServer = await client.metrics('bench-scheduler');
-      // After the traffic: the young generation has grown to its limit by now.
+      // The replica after the traffic and before the 10,000 accounts, beside its idle RSS.
       const rssServingMb = rssMb(scheduler.pid!);
 
       // 10,000 accounts: load the bucket in the replica, select in it, then read its RSS. The
@@ -404,7 +406,7 @@ export const schedulerBench: Bench = {
           note: 'release = one Redis ZREM from the client',
         }),
         row(echoRateBase, echoRate.samplesNs, {
-          note: `${AT_RATE / RATE} s after ${WARM_AT_RATE / RATE / 3} s of warm-up at the rate; achieved ${Math.round(echoRate.achievedPerSec)}/s, ${echoRate.errors} errors; start lag p99 ${lagP99(echoRate.startLagNs)} µs; ${describeCosts(echoCosts)}`,
+          note: `${AT_RATE / RATE} s after ${ECHO_WARM_AT_RATE / RATE} s of warm-up at the rate; achieved ${Math.round(echoRate.achievedPerSec)}/s, ${echoRate.errors} errors; start lag p99 ${lagP99(echoRate.startLagNs)} µs; ${describeCosts(echoCosts)}`,
         }),
         row(`sched.v1.select at ${RATE}/s offered`, selectRate.samplesNs, {
           baseline: echoRateBase,
